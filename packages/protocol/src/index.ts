@@ -1,0 +1,13 @@
+// Public API of @pluresdb-ipc/protocol: the generated codecs plus the runtime they rely on.
+
+export type * from './descriptor.ts';
+export { IpcError, type IpcErrorOptions } from './errors.ts';
+export { schemaDescriptor } from './gen/descriptors.ts';
+export * from './gen/readers.ts';
+export * from './gen/types.ts';
+export * from './gen/verifiers.ts';
+export * from './gen/writers.ts';
+export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
+export { WireReader } from './wire/reader.ts';
+export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';
+export { defaultVerifyLimits, Verifier, type VerifyLimits } from './wire/verifier.ts';

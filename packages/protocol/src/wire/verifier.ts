@@ -1,0 +1,176 @@
+import { IpcError } from '../errors.ts';
+import { ErrorCode } from '../gen/types.ts';
+import { isWellFormedUtf8 } from './utf8.ts';
+
+/** Limits that bound the time and memory a verification can take (spec/messages.md#verification). */
+export interface VerifyLimits {
+  /** Largest frame accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Deepest nesting of tables (the root table is depth 0). */
+  readonly maxDepth: number;
+  /** Most tables one frame may contain, counting a shared table each time it is reached. */
+  readonly maxTables: number;
+}
+
+/** The limits used when the caller gives none: large enough for a 64 MiB value. */
+export const defaultVerifyLimits: VerifyLimits = {
+  maxBytes: 128 * 1024 * 1024,
+  maxDepth: 64,
+  maxTables: 1_000_000,
+};
+
+/**
+ * Bounds-checks a FlatBuffer before anything reads it (spec/messages.md#verification). The
+ * generated `verify*` functions walk the schema and call these checks; any violation throws
+ * an {@link IpcError} with code `Malformed`. Work is linear in the frame's size: tables are
+ * counted and string bytes are budgeted, so offsets that share or loop cannot amplify it.
+ */
+export class Verifier {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly length: number;
+  private readonly limits: VerifyLimits;
+  private tables = 0;
+  // Every byte of a well-formed frame is checked at most once; shared strings would be
+  // checked again, so the UTF-8 work is capped at the frame's own size.
+  private utf8Budget: number;
+  /** Element count of the vector last returned by {@link vector}. */
+  vectorLength = 0;
+
+  constructor(bytes: Uint8Array, limits: VerifyLimits = defaultVerifyLimits) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.length = bytes.byteLength;
+    this.limits = limits;
+    this.utf8Budget = bytes.byteLength;
+  }
+
+  /**
+   * Checks the buffer header: size within limits, the 4-byte file identifier, and the root
+   * offset. Returns the root table's position.
+   */
+  root(fileIdentifier: string): number {
+    if (this.length > this.limits.maxBytes) {
+      this.fail(`frame of ${this.length} bytes exceeds the limit of ${this.limits.maxBytes}`, 'frame', 0);
+    }
+    if (this.length < 8) this.fail('frame shorter than its 8-byte header', 'frame', 0);
+    for (let i = 0; i < 4; i++) {
+      if (this.bytes[4 + i] !== fileIdentifier.charCodeAt(i)) {
+        this.fail(`file identifier is not "${fileIdentifier}"`, 'frame', 4);
+      }
+    }
+    return this.target(0, 'root');
+  }
+
+  /**
+   * Checks the table at `table`: its vtable, and that both lie inside the buffer. Returns the
+   * vtable's position. `depth` counts the tables above this one.
+   */
+  table(table: number, depth: number, where: string): number {
+    if (depth > this.limits.maxDepth) this.fail('tables nested too deeply', where, table);
+    if (++this.tables > this.limits.maxTables) this.fail('too many tables', where, table);
+    if (table % 4 !== 0) this.fail('misaligned table', where, table);
+    if (table + 4 > this.length) this.fail('table out of bounds', where, table);
+    const vtable = table - this.view.getInt32(table, true);
+    if (vtable < 0 || vtable % 2 !== 0 || vtable + 4 > this.length) {
+      this.fail('vtable out of bounds', where, table);
+    }
+    const vtableSize = this.view.getUint16(vtable, true);
+    const tableSize = this.view.getUint16(vtable + 2, true);
+    if (vtableSize < 4 || vtableSize % 2 !== 0 || vtable + vtableSize > this.length) {
+      this.fail('bad vtable size', where, vtable);
+    }
+    if (tableSize < 4 || table + tableSize > this.length) this.fail('bad table size', where, table);
+    return vtable;
+  }
+
+  /**
+   * Position of a field of `size` bytes, or 0 when the table does not have it. Checks that the
+   * field lies inside the table and is aligned to its size.
+   */
+  field(table: number, vtable: number, slot: number, size: number, where: string): number {
+    if (slot >= this.view.getUint16(vtable, true)) return 0;
+    const offset = this.view.getUint16(vtable + slot, true);
+    if (offset === 0) return 0;
+    const at = table + offset;
+    if (offset < 4 || offset + size > this.view.getUint16(vtable + 2, true)) {
+      this.fail('field outside its table', where, at);
+    }
+    if (at % size !== 0) this.fail('misaligned field', where, at);
+    return at;
+  }
+
+  /** Checks a required field is present (`at` is what {@link field} returned). */
+  present(at: number, where: string, table: number): void {
+    if (at === 0) this.fail('required field missing', where, table);
+  }
+
+  /** Checks the 1-byte boolean at `at` (if present) is 0 or 1. */
+  bool(at: number, where: string): void {
+    if (at !== 0 && (this.bytes[at] as number) > 1) this.fail('boolean is neither 0 nor 1', where, at);
+  }
+
+  /** Reads an unsigned enum or union tag of `size` bytes at `at` (0 when absent). */
+  tag(at: number, size: 1 | 2 | 4): number {
+    if (at === 0) return 0;
+    if (size === 1) return this.bytes[at] as number;
+    return size === 2 ? this.view.getUint16(at, true) : this.view.getUint32(at, true);
+  }
+
+  /** Reads a signed enum of `size` bytes at `at` (0 when absent). */
+  signedTag(at: number, size: 1 | 2 | 4): number {
+    if (at === 0) return 0;
+    if (size === 1) return this.view.getInt8(at);
+    return size === 2 ? this.view.getInt16(at, true) : this.view.getInt32(at, true);
+  }
+
+  /** Fails with a message naming the enum value that is not in the schema. */
+  badEnum(value: number, where: string, at: number): never {
+    this.fail(`value ${value} is not in the enum`, where, at);
+  }
+
+  /** Follows the uoffset at `at` (4-aligned, non-zero, inside the buffer) and returns its target. */
+  target(at: number, where: string): number {
+    if (at % 4 !== 0 || at + 4 > this.length) this.fail('misaligned or out-of-bounds offset', where, at);
+    const offset = this.view.getUint32(at, true);
+    const target = at + offset;
+    if (offset === 0 || target >= this.length) this.fail('offset out of bounds', where, at);
+    return target;
+  }
+
+  /** Checks the string whose uoffset is at `at`: bounds, terminating zero, well-formed UTF-8. */
+  string(at: number, where: string): void {
+    const start = this.target(at, where);
+    const length = this.vectorHeader(start, 1, where);
+    const end = start + 4 + length;
+    if (end >= this.length || this.bytes[end] !== 0) this.fail('string not zero-terminated', where, start);
+    this.utf8Budget -= length;
+    if (this.utf8Budget < 0) this.fail('strings overlap (verification budget exceeded)', where, start);
+    if (!isWellFormedUtf8(this.bytes, start + 4, end)) this.fail('string is not valid UTF-8', where, start);
+  }
+
+  /**
+   * Checks the vector whose uoffset is at `at` holds `elementSize`-byte elements inside the
+   * buffer. Returns the position of its first element; its length is in {@link vectorLength}.
+   */
+  vector(at: number, elementSize: number, where: string): number {
+    const start = this.target(at, where);
+    this.vectorLength = this.vectorHeader(start, elementSize, where);
+    return start + 4;
+  }
+
+  private vectorHeader(start: number, elementSize: number, where: string): number {
+    if (start % 4 !== 0 || start + 4 > this.length) this.fail('vector header out of bounds', where, start);
+    const length = this.view.getUint32(start, true);
+    // Compare counts, not byte sizes, so a huge declared length cannot overflow the product.
+    if (length > Math.floor((this.length - start - 4) / elementSize)) {
+      this.fail(`declared length ${length} runs past the end of the frame`, where, start);
+    }
+    return length;
+  }
+
+  /** Throws the verifier's one error: an {@link IpcError} with code `Malformed`. */
+  fail(reason: string, where: string, at: number): never {
+    throw new IpcError(ErrorCode.Malformed, `invalid frame: ${reason} (${where}, byte ${at})`);
+  }
+}
