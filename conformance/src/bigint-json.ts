@@ -3,7 +3,9 @@ import { isInteger, parse } from 'lossless-json';
 
 /** Parses JSON keeping integers exact: every integer becomes a `bigint`, other numbers `number`. */
 export function parseBigintJson(text: string): FlatcJson {
-  return parse(text, null, (digits) => (isInteger(digits) ? BigInt(digits) : Number(digits))) as FlatcJson;
+  return parse(text, null, (digits) =>
+    isInteger(digits) ? BigInt(digits) : Number(digits),
+  ) as FlatcJson;
 }
 
 /**
@@ -23,7 +25,9 @@ function format(value: FlatcJson, indent: string): string {
     }
     return `[\n${value.map((item) => inner + format(item, inner)).join(',\n')}\n${indent}]`;
   }
-  const entries = Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${format(item, inner)}`);
+  const entries = Object.entries(value).map(
+    ([key, item]) => `${inner}${JSON.stringify(key)}: ${format(item, inner)}`,
+  );
   return entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n${indent}}`;
 }
 

@@ -26,7 +26,16 @@ export class ReferenceFlatc {
   /** `flatc --json --raw-binary ... -- x.bin`: the JSON flatc reads back from a binary. */
   toJson(binary: Uint8Array): string {
     this.flatc.mountFile('/in/x.bin', binary);
-    this.run(['--json', '--strict-json', '--raw-binary', '--natural-utf8', '-o', '/out', '/schema.fbs', '--', '/in/x.bin']);
+    this.run([
+      '--json',
+      '--strict-json',
+      '--raw-binary',
+      '-o',
+      '/out',
+      '/schema.fbs',
+      '--',
+      '/in/x.bin',
+    ]);
     return String(this.flatc.readFile('/out/x.json', { encoding: 'utf8' }));
   }
 

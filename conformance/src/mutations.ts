@@ -7,7 +7,9 @@ export interface Mutant {
 }
 
 /** Values that break offsets and lengths in interesting ways. */
-const hostileU32 = [0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const hostileU32 = [
+  0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+];
 const hostileU16 = [0, 1, 2, 3, 4, 0x7fff, 0x8000, 0xfffe, 0xffff];
 
 /**
@@ -33,24 +35,35 @@ export function mutate(frame: Uint8Array, random: SeededRandom): Mutant {
       // An offset or length field (u32 words are 4-aligned in every table and vector).
       const at = random.below(n >>> 2) * 4;
       const old = view.getUint32(at, true);
-      const value = random.below(2) === 0 ? random.pick(hostileU32) : (old + random.below(64) - 32) >>> 0;
+      const value =
+        random.below(2) === 0 ? random.pick(hostileU32) : (old + random.below(64) - 32) >>> 0;
       view.setUint32(at, value, true);
       return { kind: 'u32-overwrite', bytes };
     }
     case 3: {
       // A vtable entry or table size (u16, 2-aligned).
       const at = random.below(n >>> 1) * 2;
-      const value = random.below(2) === 0 ? random.pick(hostileU16) : (view.getUint16(at, true) + random.below(16) - 8) & 0xffff;
+      const value =
+        random.below(2) === 0
+          ? random.pick(hostileU16)
+          : (view.getUint16(at, true) + random.below(16) - 8) & 0xffff;
       view.setUint16(at, value, true);
       return { kind: 'u16-overwrite', bytes };
     }
     case 4: {
       const at = random.below(n);
-      return { kind: 'delete-byte', bytes: new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(at + 1)]) };
+      return {
+        kind: 'delete-byte',
+        bytes: new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(at + 1)]),
+      };
     }
     default: {
       const at = random.below(n + 1);
-      const inserted = new Uint8Array([...bytes.subarray(0, at), random.below(256), ...bytes.subarray(at)]);
+      const inserted = new Uint8Array([
+        ...bytes.subarray(0, at),
+        random.below(256),
+        ...bytes.subarray(at),
+      ]);
       return { kind: 'insert-byte', bytes: inserted };
     }
   }

@@ -90,7 +90,10 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
   {
     name: 'request-put',
     about: 'a put of a small JSON document',
-    frame: request(2n, { type: 'Put', value: { key: 'users/ada', value: doc({ name: 'Ada', age: 36 }) } }),
+    frame: request(2n, {
+      type: 'Put',
+      value: { key: 'users/ada', value: doc({ name: 'Ada', age: 36 }) },
+    }),
   },
   {
     name: 'request-put-empty-key',
@@ -100,12 +103,18 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
   {
     name: 'request-put-unicode-key',
     about: 'a key with Cyrillic, CJK and Latin-1 characters (2- and 3-byte UTF-8)',
-    frame: request(4n, { type: 'Put', value: { key: 'ключ/日本語/über', value: doc({ ok: true }) } }),
+    frame: request(4n, {
+      type: 'Put',
+      value: { key: 'ключ/日本語/über', value: doc({ ok: true }) },
+    }),
   },
   {
     name: 'request-put-emoji-key',
     about: 'a key of emoji: 4-byte UTF-8 and a zero-width-joiner sequence',
-    frame: request(5n, { type: 'Put', value: { key: 'users/🦄🚀/👩‍👩‍👧', value: doc({ emoji: '🎉' }) } }),
+    frame: request(5n, {
+      type: 'Put',
+      value: { key: 'users/🦄🚀/👩‍👩‍👧', value: doc({ emoji: '🎉' }) },
+    }),
   },
   {
     name: 'request-put-id-zero',
@@ -132,7 +141,11 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
     about: 'a patch setting one field',
     frame: request(8n, { type: 'Patch', value: { key: 'users/ada', value: doc({ age: 37 }) } }),
   },
-  { name: 'request-get', about: 'a get', frame: request(9n, { type: 'Get', value: { key: 'users/ada' } }) },
+  {
+    name: 'request-get',
+    about: 'a get',
+    frame: request(9n, { type: 'Get', value: { key: 'users/ada' } }),
+  },
   {
     name: 'request-get-record',
     about: 'a get with metadata',
@@ -146,7 +159,10 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
   {
     name: 'request-list',
     about: 'a list page by prefix, after a cursor, with a limit',
-    frame: request(12n, { type: 'List', value: { prefix: 'users/', after: 'users/ada', limit: 100 } }),
+    frame: request(12n, {
+      type: 'List',
+      value: { prefix: 'users/', after: 'users/ada', limit: 100 },
+    }),
   },
   {
     name: 'request-list-all',
@@ -182,7 +198,11 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
     about: 'a merge of a remote record with per-field stamps, a field tombstone and a vector clock',
     frame: request(17n, { type: 'Merge', value: { record: sampleRecord } }),
   },
-  { name: 'request-stats', about: 'a stats request (an empty table)', frame: request(18n, { type: 'Stats', value: {} }) },
+  {
+    name: 'request-stats',
+    about: 'a stats request (an empty table)',
+    frame: request(18n, { type: 'Stats', value: {} }),
+  },
   {
     name: 'request-ping',
     about: 'a ping with a payload',
@@ -207,7 +227,10 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
   {
     name: 'response-get-found',
     about: 'a get answer with the record data',
-    frame: response(9n, ErrorCode.Ok, { type: 'GetResult', value: { value: doc({ name: 'Ada', age: 36 }) } }),
+    frame: response(9n, ErrorCode.Ok, {
+      type: 'GetResult',
+      value: { value: doc({ name: 'Ada', age: 36 }) },
+    }),
   },
   {
     name: 'response-get-not-found',
@@ -241,7 +264,10 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
   {
     name: 'response-write',
     about: 'a write answer with the commit timestamp',
-    frame: response(2n, ErrorCode.Ok, { type: 'WriteResult', value: { hlc: 0x0193_0a1b_2c3d_0003n, count: 1 } }),
+    frame: response(2n, ErrorCode.Ok, {
+      type: 'WriteResult',
+      value: { hlc: 0x0193_0a1b_2c3d_0003n, count: 1 },
+    }),
   },
   {
     name: 'response-stats',

@@ -13,7 +13,6 @@ export interface VectorFile {
 export function readVectorFiles(dir: string = vectorsDir): VectorFile[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
-    .sort()
     .map((file) => {
       const name = file.slice(0, -'.json'.length);
       return {
@@ -21,5 +20,6 @@ export function readVectorFiles(dir: string = vectorsDir): VectorFile[] {
         json: readFileSync(join(dir, file), 'utf8'),
         binary: new Uint8Array(readFileSync(join(dir, `${name}.bin`))),
       };
-    });
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

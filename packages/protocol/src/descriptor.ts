@@ -23,7 +23,9 @@ export type FieldTypeDescriptor =
   | { readonly kind: 'union'; readonly union: string }
   | {
       readonly kind: 'vector';
-      readonly element: { readonly kind: 'string' } | { readonly kind: 'table'; readonly table: string };
+      readonly element:
+        | { readonly kind: 'string' }
+        | { readonly kind: 'table'; readonly table: string };
     };
 
 /** A field of a table (a union's `_type` tag is part of its union field). */
@@ -53,7 +55,11 @@ export interface EnumDescriptor {
 /** A union: its members, each a table with a wire tag. */
 export interface UnionDescriptor {
   readonly name: string;
-  readonly members: readonly { readonly name: string; readonly tag: number; readonly table: string }[];
+  readonly members: readonly {
+    readonly name: string;
+    readonly tag: number;
+    readonly table: string;
+  }[];
 }
 
 /** The whole schema. */

@@ -19,7 +19,10 @@ export class IpcError extends Error {
   readonly rawMessage: string;
 
   constructor(code: ErrorCode, message: string, options: IpcErrorOptions = {}) {
-    super(`[${errorCodeName(code)}] ${message}`, 'cause' in options ? { cause: options.cause } : {});
+    super(
+      `[${errorCodeName(code)}] ${message}`,
+      'cause' in options ? { cause: options.cause } : {},
+    );
     this.code = code;
     this.rawMessage = message;
   }
@@ -27,7 +30,9 @@ export class IpcError extends Error {
   /** True when `value` is an IpcError, from this copy of the package or another. */
   static is(value: unknown): value is IpcError {
     return (
-      value instanceof Error && value.name === 'IpcError' && typeof Reflect.get(value, 'code') === 'number'
+      value instanceof Error &&
+      value.name === 'IpcError' &&
+      typeof Reflect.get(value, 'code') === 'number'
     );
   }
 

@@ -6,14 +6,24 @@ import type { FieldDescriptor, TableDescriptor } from './descriptor.ts';
 import { schemaDescriptor } from './gen/descriptors.ts';
 
 /** A JSON value as flatc prints it; 64-bit integers may be `bigint` to keep their precision. */
-export type FlatcJson = null | boolean | number | bigint | string | FlatcJson[] | { [key: string]: FlatcJson };
+export type FlatcJson =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | FlatcJson[]
+  | { [key: string]: FlatcJson };
 
 /**
  * Converts a decoded object of table `tableName` (the root table by default) to flatc's JSON
  * form: snake_case keys in field-id order, enums by name, unions as `x_type` + `x`, byte
  * vectors as arrays of numbers, fields equal to their default left out (as flatc prints them).
  */
-export function toFlatcJson(value: object, tableName: string = schemaDescriptor.rootTable): FlatcJson {
+export function toFlatcJson(
+  value: object,
+  tableName: string = schemaDescriptor.rootTable,
+): FlatcJson {
   const table = tableOf(tableName);
   const out: { [key: string]: FlatcJson } = {};
   const source = value as Record<string, unknown>;
@@ -41,7 +51,9 @@ export function toFlatcJson(value: object, tableName: string = schemaDescriptor.
         out[field.name] =
           type.element.kind === 'string'
             ? [...(v as string[])]
-            : (v as object[]).map((item) => toFlatcJson(item, (type.element as { table: string }).table));
+            : (v as object[]).map((item) =>
+                toFlatcJson(item, (type.element as { table: string }).table),
+              );
         break;
       case 'union': {
         const member = v as { type: string; value: object };
@@ -60,7 +72,10 @@ export function toFlatcJson(value: object, tableName: string = schemaDescriptor.
  * our decoders produce: camelCase keys, 64-bit integers as `bigint`, byte vectors as
  * `Uint8Array`, absent scalars as their defaults, absent optional fields as `undefined`.
  */
-export function fromFlatcJson(json: FlatcJson, tableName: string = schemaDescriptor.rootTable): object {
+export function fromFlatcJson(
+  json: FlatcJson,
+  tableName: string = schemaDescriptor.rootTable,
+): object {
   const table = tableOf(tableName);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new TypeError(`${tableName}: expected a JSON object`);
@@ -70,7 +85,8 @@ export function fromFlatcJson(json: FlatcJson, tableName: string = schemaDescrip
     const v = json[field.name];
     const type = field.type;
     if (v === undefined || v === null) {
-      out[field.tsName] = type.kind === 'scalar' ? scalarFromJson(field, field.defaultValue) : undefined;
+      out[field.tsName] =
+        type.kind === 'scalar' ? scalarFromJson(field, field.defaultValue) : undefined;
       continue;
     }
     switch (type.kind) {
@@ -90,7 +106,9 @@ export function fromFlatcJson(json: FlatcJson, tableName: string = schemaDescrip
         out[field.tsName] =
           type.element.kind === 'string'
             ? (v as FlatcJson[]).map(String)
-            : (v as FlatcJson[]).map((item) => fromFlatcJson(item, (type.element as { table: string }).table));
+            : (v as FlatcJson[]).map((item) =>
+                fromFlatcJson(item, (type.element as { table: string }).table),
+              );
         break;
       case 'union': {
         const memberName = String(json[`${field.name}_type`]);

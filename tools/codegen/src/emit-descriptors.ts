@@ -22,10 +22,21 @@ export function emitDescriptors(file: GeneratedFile, model: SchemaModel): void {
     ]),
   );
   const enums = Object.fromEntries(
-    model.enums.map((e) => [e.name, { name: e.name, values: Object.fromEntries(e.values.map((v) => [v.name, v.value])) }]),
+    model.enums.map((e) => [
+      e.name,
+      { name: e.name, values: Object.fromEntries(e.values.map((v) => [v.name, v.value])) },
+    ]),
   );
-  const unions = Object.fromEntries(model.unions.map((u) => [u.name, { name: u.name, members: u.members }]));
-  const descriptor = { fileIdentifier: model.fileIdentifier, rootTable: model.rootTable, enums, unions, tables };
+  const unions = Object.fromEntries(
+    model.unions.map((u) => [u.name, { name: u.name, members: u.members }]),
+  );
+  const descriptor = {
+    fileIdentifier: model.fileIdentifier,
+    rootTable: model.rootTable,
+    enums,
+    unions,
+    tables,
+  };
   file.constant(
     'schemaDescriptor',
     ['The schema as data: every table, field, enum and union, in field-id order.'],

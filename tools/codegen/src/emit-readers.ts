@@ -21,7 +21,9 @@ export function emitReaders(file: GeneratedFile, model: SchemaModel): void {
       (w) => {
         w.block('switch (tag)', () => {
           for (const m of union.members) {
-            w.line(`case ${m.tag}: return { type: '${m.name}', value: read${m.table}(reader, position) };`);
+            w.line(
+              `case ${m.tag}: return { type: '${m.name}', value: read${m.table}(reader, position) };`,
+            );
           }
           w.line(`default: return unverifiedTag('${union.name}', tag);`);
         });
@@ -78,12 +80,17 @@ function emitTableReader(file: GeneratedFile, table: TableModel): void {
       w.line('const vtableSize = reader.u16(vtable);');
       const slotVar = (slot: number): string => `o${slot}`;
       for (const field of table.fields) {
-        for (const slot of field.tagSlot === undefined ? [field.slot] : [field.tagSlot, field.slot]) {
-          w.line(`const ${slotVar(slot)} = ${slot} < vtableSize ? reader.u16(vtable + ${slot}) : 0;`);
+        for (const slot of field.tagSlot === undefined
+          ? [field.slot]
+          : [field.tagSlot, field.slot]) {
+          w.line(
+            `const ${slotVar(slot)} = ${slot} < vtableSize ? reader.u16(vtable + ${slot}) : 0;`,
+          );
         }
       }
       w.line('return {');
-      for (const field of table.fields) w.line(`${field.tsName}: ${readExpression(field, slotVar)},`);
+      for (const field of table.fields)
+        w.line(`${field.tsName}: ${readExpression(field, slotVar)},`);
       w.line('};');
     },
   );
@@ -94,7 +101,8 @@ function readExpression(field: FieldModel, slotVar: (slot: number) => string): s
   const at = `position + ${o}`;
   const type = field.type;
   const absent = isOptional(field) ? 'undefined' : defaultLiteral(field);
-  const orAbsent = (expr: string): string => (field.required ? expr : `${o} === 0 ? ${absent} : ${expr}`);
+  const orAbsent = (expr: string): string =>
+    field.required ? expr : `${o} === 0 ? ${absent} : ${expr}`;
   switch (type.kind) {
     case 'scalar': {
       const raw = scalarRead(type.scalar, at);

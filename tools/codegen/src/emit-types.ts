@@ -27,17 +27,24 @@ export function emitTypes(file: GeneratedFile, model: SchemaModel): void {
       [{ name: 'value', type: 'number' }],
       `value is ${e.name}`,
       (w) => {
-        if (contiguous) w.line(`return Number.isInteger(value) && value >= 0 && value < ${values.length};`);
+        if (contiguous)
+          w.line(`return Number.isInteger(value) && value >= 0 && value < ${values.length};`);
         else w.line(`return [${values.join(', ')}].includes(value);`);
       },
     );
   }
 
   for (const u of model.unions) {
-    const variants = u.members.map((m) => `{ readonly type: '${m.name}'; readonly value: ${m.table} }`);
+    const variants = u.members.map(
+      (m) => `{ readonly type: '${m.name}'; readonly value: ${m.table} }`,
+    );
     file.typeAlias(u.name, u.doc, variants.map((v) => `\n| ${v}`).join(''));
     const tags = u.members.map((m) => `${m.name}: ${m.tag},`).join('\n');
-    file.constant(`${u.name}Tag`, [`The wire tag of each member of {@link ${u.name}}.`], `{\n${tags}\n} as const`);
+    file.constant(
+      `${u.name}Tag`,
+      [`The wire tag of each member of {@link ${u.name}}.`],
+      `{\n${tags}\n} as const`,
+    );
   }
 
   for (const table of model.tables) {

@@ -1,4 +1,11 @@
-import { type EnumModel, type FieldModel, inlineSize, type SchemaModel, scalarSize, type TableModel } from './model.ts';
+import {
+  type EnumModel,
+  type FieldModel,
+  inlineSize,
+  type SchemaModel,
+  scalarSize,
+  type TableModel,
+} from './model.ts';
 import type { BodyWriter, GeneratedFile } from './printer.ts';
 
 /**
@@ -21,8 +28,11 @@ export function emitVerifiers(file: GeneratedFile, model: SchemaModel): void {
       'void',
       (w) => {
         w.block('switch (tag)', () => {
-          for (const m of union.members) w.line(`case ${m.tag}: return verify${m.table}(verifier, position, depth);`);
-          w.line(`default: return verifier.fail(\`unknown ${union.name} type \${tag}\`, where, position);`);
+          for (const m of union.members)
+            w.line(`case ${m.tag}: return verify${m.table}(verifier, position, depth);`);
+          w.line(
+            `default: return verifier.fail(\`unknown ${union.name} type \${tag}\`, where, position);`,
+          );
         });
       },
     );
@@ -30,6 +40,14 @@ export function emitVerifiers(file: GeneratedFile, model: SchemaModel): void {
   for (const table of model.tables) emitTableVerifier(file, table, enums);
 
   const root = model.rootTable;
+  // Verification is synchronous and never re-entered, so one instance serves every frame.
+  file.constant(
+    'sharedVerifier',
+    ['The verifier instance reused for every frame (verification allocates nothing).'],
+    'new Verifier()',
+    undefined,
+    false,
+  );
   file.function(
     `verify${root}Bytes`,
     [
@@ -44,13 +62,17 @@ export function emitVerifiers(file: GeneratedFile, model: SchemaModel): void {
     ],
     'void',
     (w) => {
-      w.line('const verifier = new Verifier(bytes, limits);');
+      w.line('const verifier = sharedVerifier.reset(bytes, limits);');
       w.line(`verify${root}(verifier, verifier.root('${model.fileIdentifier}'), 0);`);
     },
   );
 }
 
-function emitTableVerifier(file: GeneratedFile, table: TableModel, enums: ReadonlyMap<string, EnumModel>): void {
+function emitTableVerifier(
+  file: GeneratedFile,
+  table: TableModel,
+  enums: ReadonlyMap<string, EnumModel>,
+): void {
   file.function(
     `verify${table.name}`,
     [`Verifies the {@link ${table.name}} table at \`position\`, nested \`depth\` tables deep.`],
@@ -68,12 +90,18 @@ function emitTableVerifier(file: GeneratedFile, table: TableModel, enums: Readon
   );
 }
 
-function verifyField(w: BodyWriter, table: TableModel, field: FieldModel, enums: ReadonlyMap<string, EnumModel>): void {
+function verifyField(
+  w: BodyWriter,
+  table: TableModel,
+  field: FieldModel,
+  enums: ReadonlyMap<string, EnumModel>,
+): void {
   const where = `'${table.name}.${field.name}'`;
   const at = `${field.tsName}At`;
   const type = field.type;
   const check = `verifier.field(position, vtable, ${field.slot}, ${inlineSize(type)}, ${where})`;
-  const isPlainScalar = type.kind === 'scalar' && type.scalar !== 'bool' && type.enumName === undefined;
+  const isPlainScalar =
+    type.kind === 'scalar' && type.scalar !== 'bool' && type.enumName === undefined;
   // Plain scalars need only the bounds check; their value needs no further verification.
   w.line(isPlainScalar ? `${check};` : `const ${at} = ${check};`);
   if (field.required) w.line(`verifier.present(${at}, ${where}, position);`);

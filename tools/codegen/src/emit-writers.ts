@@ -1,4 +1,10 @@
-import { type FieldModel, inlineSize, type SchemaModel, scalarSize, type TableModel } from './model.ts';
+import {
+  type FieldModel,
+  inlineSize,
+  type SchemaModel,
+  scalarSize,
+  type TableModel,
+} from './model.ts';
 import type { BodyWriter, GeneratedFile } from './printer.ts';
 import { defaultLiteral, isOptional } from './ts-types.ts';
 
@@ -19,7 +25,8 @@ export function emitWriters(file: GeneratedFile, model: SchemaModel): void {
       'number',
       (w) => {
         w.block('switch (value.type)', () => {
-          for (const m of union.members) w.line(`case '${m.name}': return write${m.table}(builder, value.value);`);
+          for (const m of union.members)
+            w.line(`case '${m.name}': return write${m.table}(builder, value.value);`);
         });
       },
     );
@@ -31,7 +38,7 @@ export function emitWriters(file: GeneratedFile, model: SchemaModel): void {
     `encode${root}`,
     [
       `Encodes a whole {@link ${root}} into \`builder\` (cleared first) and returns the bytes.`,
-      'The result is a view of the builder\'s memory: copy it before the builder is used again.',
+      "The result is a view of the builder's memory: copy it before the builder is used again.",
     ],
     [
       { name: 'builder', type: 'Builder' },
@@ -76,7 +83,8 @@ function writeChild(w: BodyWriter, field: FieldModel, slots: Slot[]): void {
   const v = `value.${field.tsName}`;
   const local = `${field.tsName}Offset`;
   const type = field.type;
-  const guard = (expr: string): string => (isOptional(field) ? `${v} === undefined ? 0 : ${expr}` : expr);
+  const guard = (expr: string): string =>
+    isOptional(field) ? `${v} === undefined ? 0 : ${expr}` : expr;
   switch (type.kind) {
     case 'scalar': {
       slots.push({ id: field.id, size: scalarSize(type.scalar), add: scalarAdd(field, v) });
@@ -92,18 +100,28 @@ function writeChild(w: BodyWriter, field: FieldModel, slots: Slot[]): void {
       w.line(`const ${local} = ${guard(`write${type.table}(builder, ${v})`)};`);
       break;
     case 'vector':
-      if (type.element.kind === 'string') w.line(`const ${local} = ${guard(`writeStringVector(builder, ${v})`)};`);
-      else w.line(`const ${local} = ${guard(`writeTableVector(builder, ${v}, write${type.element.table})`)};`);
+      if (type.element.kind === 'string')
+        w.line(`const ${local} = ${guard(`writeStringVector(builder, ${v})`)};`);
+      else
+        w.line(
+          `const ${local} = ${guard(`writeTableVector(builder, ${v}, write${type.element.table})`)};`,
+        );
       break;
     case 'union': {
       w.line(`const ${local} = ${guard(`write${type.union}(builder, ${v})`)};`);
-      const tag = isOptional(field) ? `${v} === undefined ? 0 : ${type.union}Tag[${v}.type]` : `${type.union}Tag[${v}.type]`;
+      const tag = isOptional(field)
+        ? `${v} === undefined ? 0 : ${type.union}Tag[${v}.type]`
+        : `${type.union}Tag[${v}.type]`;
       const tagId = ((field.tagSlot ?? 0) - 4) / 2;
       slots.push({ id: tagId, size: 1, add: `builder.addFieldInt8(${tagId}, ${tag}, 0);` });
       break;
     }
   }
-  slots.push({ id: field.id, size: inlineSize(type), add: `builder.addFieldOffset(${field.id}, ${local}, 0);` });
+  slots.push({
+    id: field.id,
+    size: inlineSize(type),
+    add: `builder.addFieldOffset(${field.id}, ${local}, 0);`,
+  });
 }
 
 function scalarAdd(field: FieldModel, v: string): string {

@@ -38,13 +38,22 @@ function emitAll(model: SchemaModel, schemaName: string): OutputFile[] {
 
   const writers = new GeneratedFile(project, 'writers.ts', header);
   writers.import('flatbuffers', ['Builder'], true);
-  writers.import('../wire/writer.ts', usedHelpers(model, ['writeString', 'writeTableVector'], 'writeStringVector'));
+  writers.import(
+    '../wire/writer.ts',
+    usedHelpers(model, ['writeString', 'writeTableVector'], 'writeStringVector'),
+  );
   writers.import('./types.ts', [...tables, ...unions], true);
-  writers.import('./types.ts', unions.map((u) => `${u}Tag`));
+  writers.import(
+    './types.ts',
+    unions.map((u) => `${u}Tag`),
+  );
   emitWriters(writers, model);
 
   const readers = new GeneratedFile(project, 'readers.ts', header);
-  readers.import('../wire/reader.ts', usedHelpers(model, ['readTableVector', 'unverifiedTag', 'WireReader'], 'readStringVector'));
+  readers.import(
+    '../wire/reader.ts',
+    usedHelpers(model, ['readTableVector', 'unverifiedTag', 'WireReader'], 'readStringVector'),
+  );
   readers.import('../wire/verifier.ts', ['defaultVerifyLimits', 'type VerifyLimits']);
   readers.import('./types.ts', [...tables, ...unions, ...enums], true);
   readers.import('./verifiers.ts', [`verify${root}Bytes`]);
@@ -52,7 +61,10 @@ function emitAll(model: SchemaModel, schemaName: string): OutputFile[] {
 
   const verifiers = new GeneratedFile(project, 'verifiers.ts', header);
   verifiers.import('../wire/verifier.ts', ['defaultVerifyLimits', 'Verifier', 'type VerifyLimits']);
-  verifiers.import('./types.ts', enums.map((e) => `is${e}`));
+  verifiers.import(
+    './types.ts',
+    enums.map((e) => `is${e}`),
+  );
   emitVerifiers(verifiers, model);
 
   const descriptors = new GeneratedFile(project, 'descriptors.ts', header);
@@ -66,7 +78,11 @@ function emitAll(model: SchemaModel, schemaName: string): OutputFile[] {
 }
 
 /** The helpers a generated file imports, plus `stringVectorHelper` when the schema has `[string]`. */
-function usedHelpers(model: SchemaModel, always: readonly string[], stringVectorHelper: string): string[] {
+function usedHelpers(
+  model: SchemaModel,
+  always: readonly string[],
+  stringVectorHelper: string,
+): string[] {
   const hasStringVectors = model.tables.some((t) =>
     t.fields.some((f) => f.type.kind === 'vector' && f.type.element.kind === 'string'),
   );

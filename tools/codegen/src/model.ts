@@ -37,7 +37,9 @@ export type FieldType =
   | { readonly kind: 'vector'; readonly element: VectorElement };
 
 /** The element of a vector field (byte vectors are their own `bytes` type). */
-export type VectorElement = { readonly kind: 'string' } | { readonly kind: 'table'; readonly table: string };
+export type VectorElement =
+  | { readonly kind: 'string' }
+  | { readonly kind: 'table'; readonly table: string };
 
 /** One field of a table; a union's `_type` companion is folded into its union field. */
 export interface FieldModel {
@@ -70,14 +72,22 @@ export interface TableModel {
 export interface EnumModel {
   readonly name: string;
   readonly scalar: ScalarKind;
-  readonly values: readonly { readonly name: string; readonly value: number; readonly doc: readonly string[] }[];
+  readonly values: readonly {
+    readonly name: string;
+    readonly value: number;
+    readonly doc: readonly string[];
+  }[];
   readonly doc: readonly string[];
 }
 
 /** A union of the schema: its members are tables. */
 export interface UnionModel {
   readonly name: string;
-  readonly members: readonly { readonly name: string; readonly tag: number; readonly table: string }[];
+  readonly members: readonly {
+    readonly name: string;
+    readonly tag: number;
+    readonly table: string;
+  }[];
   readonly doc: readonly string[];
 }
 
@@ -154,14 +164,17 @@ export function buildModel(schema: ReflectedSchema): SchemaModel {
     const fields: FieldModel[] = [];
     for (const field of byId) {
       if (field.deprecated || field.type.base_type === 'UType') continue;
-      fields.push(fieldModel(field, byId, `${where}.${field.name}`, enumsByIndex, shortName, objectName));
+      fields.push(
+        fieldModel(field, byId, `${where}.${field.name}`, enumsByIndex, shortName, objectName),
+      );
     }
     return { name: where, fields, slotCount: byId.length, doc: docOf(object.documentation) };
   });
 
   if (!schema.root_table) throw new Error('the schema has no root_type');
   const fileIdentifier = schema.file_ident ?? '';
-  if (fileIdentifier.length !== 4) throw new Error('the schema needs a 4-character file_identifier');
+  if (fileIdentifier.length !== 4)
+    throw new Error('the schema needs a 4-character file_identifier');
   return { fileIdentifier, rootTable: shortName(schema.root_table.name), enums, unions, tables };
 }
 
@@ -221,7 +234,8 @@ function fieldType(
     case 'Vector':
       if (type.element === 'UByte' || type.element === 'Byte') return { kind: 'bytes' };
       if (type.element === 'String') return { kind: 'vector', element: { kind: 'string' } };
-      if (type.element === 'Obj') return { kind: 'vector', element: { kind: 'table', table: objectName(type.index) } };
+      if (type.element === 'Obj')
+        return { kind: 'vector', element: { kind: 'table', table: objectName(type.index) } };
       throw new Error(`${where}: vectors of ${type.element} are not supported`);
     default:
       throw new Error(`${where}: fields of type ${type.base_type} are not supported`);
@@ -249,7 +263,8 @@ function unionModel(
   const members = e.values
     .filter((v) => v.value !== 0)
     .map((v) => {
-      if (v.union_type?.base_type !== 'Obj') throw new Error(`${e.name}.${v.name}: union members must be tables`);
+      if (v.union_type?.base_type !== 'Obj')
+        throw new Error(`${e.name}.${v.name}: union members must be tables`);
       return { name: v.name, tag: v.value, table: objectName(v.union_type.index) };
     });
   return { name: shortName(e.name), members, doc: docOf(e.documentation) };

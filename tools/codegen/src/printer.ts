@@ -46,7 +46,11 @@ export class GeneratedFile {
 
   /** Adds `import { names } from 'from'` (as `import type` when `typeOnly`). */
   import(from: string, names: readonly string[], typeOnly = false): void {
-    this.source.addImportDeclaration({ moduleSpecifier: from, namedImports: [...names], isTypeOnly: typeOnly });
+    this.source.addImportDeclaration({
+      moduleSpecifier: from,
+      namedImports: [...names],
+      isTypeOnly: typeOnly,
+    });
   }
 
   /** Adds an exported interface. */
@@ -70,10 +74,16 @@ export class GeneratedFile {
     this.source.addTypeAlias({ name, isExported: true, docs: docsOf(docs), type });
   }
 
-  /** Adds an exported `const`. */
-  constant(name: string, docs: readonly string[], initializer: string, type?: string): void {
+  /** Adds a `const`, exported unless `exported` is false. */
+  constant(
+    name: string,
+    docs: readonly string[],
+    initializer: string,
+    type?: string,
+    exported = true,
+  ): void {
     this.source.addVariableStatement({
-      isExported: true,
+      isExported: exported,
       declarationKind: VariableDeclarationKind.Const,
       docs: docsOf(docs),
       declarations: [{ name, initializer, ...(type === undefined ? {} : { type }) }],

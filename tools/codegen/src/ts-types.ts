@@ -21,7 +21,9 @@ export function fieldTsType(type: FieldType): string {
     case 'union':
       return type.union;
     case 'vector':
-      return type.element.kind === 'string' ? 'readonly string[]' : `readonly ${type.element.table}[]`;
+      return type.element.kind === 'string'
+        ? 'readonly string[]'
+        : `readonly ${type.element.table}[]`;
   }
 }
 

@@ -389,6 +389,9 @@ export function verifyWriteResult(verifier: Verifier, position: number, depth: n
   verifier.field(position, vtable, 6, 4, 'WriteResult.count');
 }
 
+/** The verifier instance reused for every frame (verification allocates nothing). */
+const sharedVerifier = new Verifier();
+
 /**
  * Checks that `bytes` hold a valid {@link Frame}: every offset, vtable, string and vector
  * in bounds, strings valid UTF-8, enum values and union tags known, required fields present,
@@ -396,6 +399,6 @@ export function verifyWriteResult(verifier: Verifier, position: number, depth: n
  * @throws IpcError with code `Malformed` on the first violation found.
  */
 export function verifyFrameBytes(bytes: Uint8Array, limits: VerifyLimits = defaultVerifyLimits): void {
-  const verifier = new Verifier(bytes, limits);
+  const verifier = sharedVerifier.reset(bytes, limits);
   verifyFrame(verifier, verifier.root('PDBI'), 0);
 }

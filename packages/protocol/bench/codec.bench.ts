@@ -1,0 +1,88 @@
+// `pnpm bench:codec`: ns per operation to encode, verify and decode a put, a get and a get
+// response, next to JSON.stringify/JSON.parse of the same messages, measured in the same run.
+import { Builder } from 'flatbuffers';
+import { decodeFrameUnchecked } from '../src/gen/readers.ts';
+import type { Frame } from '../src/gen/types.ts';
+import { ErrorCode } from '../src/gen/types.ts';
+import { verifyFrameBytes } from '../src/gen/verifiers.ts';
+import { encodeFrame } from '../src/gen/writers.ts';
+import { nsPerOp } from './measure.ts';
+
+// A 107-byte JSON document and a 16-byte key, as in the shared BRIEF §3.
+const document = {
+  name: 'Ada Lovelace',
+  email: 'ada@example.org',
+  age: 36,
+  tags: ['math', 'poetry'],
+  active: true,
+};
+const value = new TextEncoder().encode(JSON.stringify(document));
+const key = 'users/0000000042';
+
+interface Case {
+  readonly name: string;
+  readonly frame: Frame;
+  /** The same message as a JSON API would carry it. */
+  readonly json: unknown;
+}
+
+const cases: Case[] = [
+  {
+    name: 'put request',
+    frame: {
+      message: {
+        type: 'Request',
+        value: { id: 42n, body: { type: 'Put', value: { key, value } } },
+      },
+    },
+    json: { id: 42, op: 'put', key, value: document },
+  },
+  {
+    name: 'get request',
+    frame: {
+      message: { type: 'Request', value: { id: 42n, body: { type: 'Get', value: { key } } } },
+    },
+    json: { id: 42, op: 'get', key },
+  },
+  {
+    name: 'get response',
+    frame: {
+      message: {
+        type: 'Response',
+        value: {
+          id: 42n,
+          code: ErrorCode.Ok,
+          message: undefined,
+          body: { type: 'GetResult', value: { value } },
+        },
+      },
+    },
+    json: { id: 42, code: 0, value: document },
+  },
+];
+
+const builder = new Builder(1024);
+const rows = cases.map((c) => {
+  const bytes = encodeFrame(builder, c.frame).slice();
+  const text = JSON.stringify(c.json);
+  const encode = nsPerOp(() => encodeFrame(builder, c.frame));
+  const verify = nsPerOp(() => verifyFrameBytes(bytes));
+  const decode = nsPerOp(() => decodeFrameUnchecked(bytes));
+  const stringify = nsPerOp(() => JSON.stringify(c.json));
+  const parse = nsPerOp(() => JSON.parse(text));
+  return { name: c.name, bytes: bytes.length, encode, verify, decode, stringify, parse };
+});
+
+const f = (ns: number): string => ns.toFixed(0).padStart(6);
+console.log(`codec benchmark, ${process.version}, ns per operation (median of 7 rounds)\n`);
+console.log(
+  '| message | frame B | encode | verify | decode | enc+ver+dec | JSON stringify | JSON parse | JSON total | FB / JSON | verify / decode |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const ours = r.encode + r.verify + r.decode;
+  const json = r.stringify + r.parse;
+  console.log(
+    `| ${r.name} | ${r.bytes} | ${f(r.encode)} | ${f(r.verify)} | ${f(r.decode)} | ${f(ours)} | ${f(r.stringify)} | ${f(r.parse)} | ${f(json)} | ${(ours / json).toFixed(2)} | ${((100 * r.verify) / r.decode).toFixed(0)}% |`,
+  );
+}
