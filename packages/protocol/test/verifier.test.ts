@@ -17,10 +17,14 @@ function requestFrame(build: (b: Builder) => [tag: number, offset: number], id =
   b.addFieldInt64(0, id, 0n);
   if (body !== 0) b.addFieldOffset(2, body, 0);
   b.addFieldInt8(1, tag, 0);
-  const request = b.endObject();
+  return finishFrame(b, MessageTag.Request, b.endObject());
+}
+
+/** Wraps an already written message table in a Frame and finishes the buffer. */
+function finishFrame(b: Builder, tag: number, message: number): Uint8Array {
   b.startObject(2);
-  b.addFieldOffset(1, request, 0);
-  b.addFieldInt8(0, MessageTag.Request, 0);
+  b.addFieldOffset(1, message, 0);
+  b.addFieldInt8(0, tag, 0);
   b.finish(b.endObject(), 'PDBI');
   return b.asUint8Array().slice();
 }
@@ -71,11 +75,10 @@ describe('verifier', () => {
     b.startObject(5);
     b.addFieldOffset(4, pong, 0);
     const response = b.endObject();
-    b.startObject(2);
-    b.addFieldOffset(1, response, 0);
-    b.addFieldInt8(0, MessageTag.Response, 0);
-    b.finish(b.endObject(), 'PDBI');
-    expectMalformed(b.asUint8Array().slice(), /union value without a type \(Response.body/);
+    expectMalformed(
+      finishFrame(b, MessageTag.Response, response),
+      /union value without a type \(Response.body/,
+    );
     expectMalformed(
       requestFrame((b) => [0, writeGet(b, { key: 'k' })]),
       /required union missing/,
@@ -95,11 +98,10 @@ describe('verifier', () => {
     b.startObject(4);
     b.addFieldInt16(1, 999, 0);
     const response = b.endObject();
-    b.startObject(2);
-    b.addFieldOffset(1, response, 0);
-    b.addFieldInt8(0, MessageTag.Response, 0);
-    b.finish(b.endObject(), 'PDBI');
-    expectMalformed(b.asUint8Array().slice(), /value 999 is not in the enum \(Response.code/);
+    expectMalformed(
+      finishFrame(b, MessageTag.Response, response),
+      /value 999 is not in the enum \(Response.code/,
+    );
 
     const withBadBool = requestFrame((b) => {
       const key = b.createString('k');

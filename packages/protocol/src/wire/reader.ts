@@ -1,3 +1,4 @@
+import { readI32, readU16, readU32 } from './little-endian.ts';
 import { decodeUtf8 } from './utf8.ts';
 
 /**
@@ -7,8 +8,7 @@ import { decodeUtf8 } from './utf8.ts';
 export class WireReader {
   /** The frame's bytes. */
   readonly bytes: Uint8Array;
-  // Created only for float reads: constructing a DataView costs ~90 ns, more than a whole
-  // small frame's integer reads (measured with bench/codec.bench.ts).
+  // Created only for float reads (see little-endian.ts for why integers avoid DataView).
   private view: DataView | undefined;
 
   constructor(bytes: Uint8Array) {
@@ -22,23 +22,16 @@ export class WireReader {
     return ((this.bytes[at] as number) << 24) >> 24;
   }
   u16(at: number): number {
-    const b = this.bytes;
-    return (b[at] as number) | ((b[at + 1] as number) << 8);
+    return readU16(this.bytes, at);
   }
   i16(at: number): number {
     return (this.u16(at) << 16) >> 16;
   }
   i32(at: number): number {
-    const b = this.bytes;
-    return (
-      (b[at] as number) |
-      ((b[at + 1] as number) << 8) |
-      ((b[at + 2] as number) << 16) |
-      ((b[at + 3] as number) << 24)
-    );
+    return readI32(this.bytes, at);
   }
   u32(at: number): number {
-    return this.i32(at) >>> 0;
+    return readU32(this.bytes, at);
   }
   u64(at: number): bigint {
     const high = this.u32(at + 4);

@@ -1,5 +1,6 @@
 import { IpcError } from '../errors.ts';
 import { ErrorCode } from '../gen/types.ts';
+import { readI32, readU16, readU32 } from './little-endian.ts';
 import { isWellFormedUtf8 } from './utf8.ts';
 
 /** Limits that bound the time and memory a verification can take (spec/messages.md#verification). */
@@ -26,8 +27,7 @@ export const defaultVerifyLimits: VerifyLimits = {
  * counted and string bytes are budgeted, so offsets that share or loop cannot amplify it.
  */
 export class Verifier {
-  // Plain byte reads rather than a DataView: no allocation per frame, and V8 compiles them to
-  // a few instructions. Frames are little-endian, as FlatBuffers requires.
+  // No DataView (see little-endian.ts): verification allocates nothing per frame.
   private bytes: Uint8Array;
   private length: number;
   private limits: VerifyLimits;
@@ -57,22 +57,15 @@ export class Verifier {
   }
 
   private u16(at: number): number {
-    const b = this.bytes;
-    return (b[at] as number) | ((b[at + 1] as number) << 8);
+    return readU16(this.bytes, at);
   }
 
   private i32(at: number): number {
-    const b = this.bytes;
-    return (
-      (b[at] as number) |
-      ((b[at + 1] as number) << 8) |
-      ((b[at + 2] as number) << 16) |
-      ((b[at + 3] as number) << 24)
-    );
+    return readI32(this.bytes, at);
   }
 
   private u32(at: number): number {
-    return this.i32(at) >>> 0;
+    return readU32(this.bytes, at);
   }
 
   /**
