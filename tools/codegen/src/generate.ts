@@ -60,7 +60,13 @@ function emitAll(model: SchemaModel, schemaName: string): OutputFile[] {
   emitReaders(readers, model);
 
   const verifiers = new GeneratedFile(project, 'verifiers.ts', header);
-  verifiers.import('../wire/verifier.ts', ['defaultVerifyLimits', 'Verifier', 'type VerifyLimits']);
+  verifiers.import('../wire/little-endian.ts', ['readU16']);
+  verifiers.import('../wire/verifier.ts', [
+    'defaultVerifyLimits',
+    'fieldPosition',
+    'Verifier',
+    'type VerifyLimits',
+  ]);
   verifiers.import(
     './types.ts',
     enums.map((e) => `is${e}`),

@@ -28,7 +28,8 @@ export const defaultVerifyLimits: VerifyLimits = {
  */
 export class Verifier {
   // No DataView (see little-endian.ts): verification allocates nothing per frame.
-  private bytes: Uint8Array;
+  /** The frame being verified (generated verifiers read vtable entries from it directly). */
+  bytes: Uint8Array;
   private length: number;
   private limits: VerifyLimits;
   private tables = 0;
@@ -127,6 +128,11 @@ export class Verifier {
     return at;
   }
 
+  /** Fails for a field that {@link fieldPosition} found outside its table or misaligned. */
+  badField(where: string, table: number): never {
+    this.fail('field outside its table or misaligned', where, table);
+  }
+
   /** Checks a required field is present (`at` is what {@link field} returned). */
   present(at: number, where: string, table: number): void {
     if (at === 0) this.fail('required field missing', where, table);
@@ -206,4 +212,23 @@ export class Verifier {
   fail(reason: string, where: string, at: number): never {
     throw new IpcError(ErrorCode.Malformed, `invalid frame: ${reason} (${where}, byte ${at})`);
   }
+}
+
+/**
+ * Position of the field whose vtable entry is at `entry` (inside a vtable already checked by
+ * {@link Verifier.table}): 0 when absent, -1 when its `size` bytes lie outside the table or are
+ * not aligned to `size`. Small and throw-free so V8 inlines it into the generated verifiers,
+ * which call it once per field.
+ */
+export function fieldPosition(
+  bytes: Uint8Array,
+  table: number,
+  entry: number,
+  tableSize: number,
+  size: number,
+): number {
+  const offset = readU16(bytes, entry);
+  if (offset === 0) return 0;
+  const at = table + offset;
+  return offset >= 4 && offset + size <= tableSize && at % size === 0 ? at : -1;
 }
