@@ -11,3 +11,7 @@ export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
 export { WireReader } from './wire/reader.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';
 export { defaultVerifyLimits, Verifier, type VerifyLimits } from './wire/verifier.ts';
+export * from './ring/ring-layout.ts';
+export { RingReader } from './ring/ring-reader.ts';
+export { RingView } from './ring/ring-view.ts';
+export { RingWriter } from './ring/ring-writer.ts';

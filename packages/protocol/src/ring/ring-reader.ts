@@ -1,0 +1,114 @@
+import { IpcError } from '../errors.ts';
+import { ErrorCode } from '../gen/types.ts';
+import { readU32 } from '../wire/little-endian.ts';
+import { RecordKind, recordBytes, recordHeaderBytes } from './ring-layout.ts';
+import { RingView } from './ring-view.ts';
+
+/**
+ * The consumer side of a ring (spec/transport.md#rings). The producer is untrusted: every
+ * counter and record header is checked before use, and a violation throws IpcError(Malformed)
+ * so the caller can drop that peer. Frames are copied out before they are returned, because
+ * a hostile producer could rewrite bytes in place between verification and decoding.
+ */
+export class RingReader {
+  private readonly ring: RingView;
+  private readonly mask: number;
+  private readonly maxFrameBytes: number;
+  /** The read counter: bytes consumed, released to the producer by each read. */
+  private read: number;
+  /** A fragmented frame being reassembled, and how many of its bytes have arrived. */
+  private assembly: Uint8Array | undefined;
+  private assembled = 0;
+
+  constructor(ring: RingView, maxFrameBytes: number) {
+    this.ring = ring;
+    this.mask = ring.capacity - 1;
+    this.maxFrameBytes = maxFrameBytes;
+    this.read = Atomics.load(ring.control, RingView.readWord) >>> 0;
+  }
+
+  /** True when the producer has published bytes this reader has not consumed. */
+  hasData(): boolean {
+    return Atomics.load(this.ring.control, RingView.writeWord) >>> 0 !== this.read;
+  }
+
+  /**
+   * Returns the next complete frame (a fresh copy the caller owns), or undefined when none
+   * is published yet. Consumed space is released to the producer before returning.
+   * @throws IpcError with code `Malformed` when the producer broke the ring's rules.
+   */
+  next(): Uint8Array | undefined {
+    const write = Atomics.load(this.ring.control, RingView.writeWord) >>> 0;
+    let frame: Uint8Array | undefined;
+    while (frame === undefined) {
+      const used = (write - this.read) >>> 0;
+      if (used === 0) break;
+      if (used > this.ring.capacity || used % 8 !== 0)
+        this.corrupt(`write counter ${write} is impossible`);
+      frame = this.consumeRecord(used);
+    }
+    Atomics.store(this.ring.control, RingView.readWord, this.read | 0);
+    return frame;
+  }
+
+  /** Consumes one record; returns a frame when the record completes one. */
+  private consumeRecord(used: number): Uint8Array | undefined {
+    const data = this.ring.data;
+    const at = this.read & this.mask;
+    const toEnd = this.ring.capacity - at;
+    const length = readU32(data, at);
+    const kind = readU32(data, at + 4);
+    if (kind === RecordKind.Padding) {
+      if (length !== toEnd - recordHeaderBytes || toEnd > used) this.corrupt('bad padding record');
+      this.advance(toEnd);
+      return undefined;
+    }
+    const size = recordBytes(length);
+    if (length > this.ring.capacity || size > Math.min(used, toEnd))
+      this.corrupt(`record of ${length} bytes overruns`);
+    const payload = at + recordHeaderBytes;
+    switch (kind) {
+      case RecordKind.Frame: {
+        if (this.assembly) this.corrupt('whole frame inside a fragmented one');
+        if (length > this.maxFrameBytes) this.corrupt(`frame of ${length} bytes exceeds the limit`);
+        const frame = data.slice(payload, payload + length);
+        this.advance(size);
+        return frame;
+      }
+      case RecordKind.FragmentStart: {
+        if (this.assembly || length < 8) this.corrupt('bad first fragment');
+        const total = readU32(data, payload) + readU32(data, payload + 4) * 2 ** 32;
+        const chunk = length - 8;
+        if (total > this.maxFrameBytes) this.corrupt(`frame of ${total} bytes exceeds the limit`);
+        if (chunk >= total) this.corrupt('fragmented frame fits in its first fragment');
+        this.assembly = new Uint8Array(total);
+        this.assembly.set(data.subarray(payload + 8, payload + length), 0);
+        this.assembled = chunk;
+        this.advance(size);
+        return undefined;
+      }
+      case RecordKind.FragmentContinue: {
+        const assembly = this.assembly;
+        if (!assembly || length === 0 || this.assembled + length > assembly.length) {
+          this.corrupt('fragment outside a frame or past its end');
+        }
+        assembly.set(data.subarray(payload, payload + length), this.assembled);
+        this.assembled += length;
+        this.advance(size);
+        if (this.assembled < assembly.length) return undefined;
+        this.assembly = undefined;
+        return assembly;
+      }
+      default:
+        return this.corrupt(`unknown record kind ${kind}`);
+    }
+  }
+
+  private advance(bytes: number): void {
+    this.read = (this.read + bytes) >>> 0;
+  }
+
+  private corrupt(reason: string): never {
+    throw new IpcError(ErrorCode.Malformed, `ring broken by its producer: ${reason}`);
+  }
+}

@@ -1,0 +1,126 @@
+import { IpcError } from '../errors.ts';
+import { ErrorCode } from '../gen/types.ts';
+import { RecordKind, recordBytes, recordHeaderBytes } from './ring-layout.ts';
+import { RingView } from './ring-view.ts';
+
+/**
+ * The producer side of a ring (spec/transport.md#rings). It owns the write counter: records
+ * are written with plain stores, then published together by one `Atomics.store` of the
+ * counter, so the consumer never sees a half-written record.
+ */
+export class RingWriter {
+  private readonly ring: RingView;
+  private readonly mask: number;
+  /** The write counter as published plus what this writer has written since. */
+  private write: number;
+  /** Largest record (header included) written whole; bigger frames are fragmented. */
+  private readonly maxRecord: number;
+
+  constructor(ring: RingView) {
+    this.ring = ring;
+    this.mask = ring.capacity - 1;
+    this.write = Atomics.load(ring.control, RingView.writeWord) >>> 0;
+    this.maxRecord = ring.capacity / 2;
+  }
+
+  /**
+   * Writes as much of `frame` as fits now, resuming after `sent` bytes already written by
+   * earlier calls, and returns the new number of bytes sent (unchanged when the ring is full).
+   * The frame is complete when the result equals `frame.length`. Call {@link publish} after.
+   */
+  writeSome(frame: Uint8Array, sent: number): number {
+    if (sent === 0 && recordBytes(frame.length) <= this.maxRecord) {
+      return this.tryRecord(RecordKind.Frame, frame, 0, frame.length) ? frame.length : 0;
+    }
+    let done = sent;
+    while (done < frame.length) {
+      const start = done === 0;
+      const prefix = start ? 8 : 0; // FragmentStart carries the frame's u64 total length
+      const room = this.contiguousRoom();
+      // Not even 8 bytes of payload fit before the end: pad to the end and retry at offset 0.
+      if (room < recordHeaderBytes + prefix + 8) {
+        if (!this.padToEnd()) break;
+        continue;
+      }
+      const fit = Math.min(room, this.maxRecord) - recordHeaderBytes - prefix;
+      const remaining = frame.length - done;
+      const chunk = remaining <= fit ? remaining : fit & ~7;
+      const kind = start ? RecordKind.FragmentStart : RecordKind.FragmentContinue;
+      if (!this.tryRecord(kind, frame, done, chunk, start ? frame.length : -1)) break;
+      done += chunk;
+    }
+    return done;
+  }
+
+  /**
+   * Makes everything written so far visible to the consumer. Returns true when the consumer
+   * announced it is asleep, in which case the caller must wake it (spec/transport.md#wake).
+   */
+  publish(): boolean {
+    Atomics.store(this.ring.control, RingView.writeWord, this.write | 0);
+    return Atomics.load(this.ring.control, RingView.readerSleepingWord) !== 0;
+  }
+
+  /** Bytes the consumer has not released yet (published or not). */
+  used(): number {
+    return (this.write - (Atomics.load(this.ring.control, RingView.readWord) >>> 0)) >>> 0;
+  }
+
+  /** Bytes writable before the end of the data area, within the free space. */
+  private contiguousRoom(): number {
+    const free = this.ring.capacity - this.used();
+    const toEnd = this.ring.capacity - (this.write & this.mask);
+    return Math.min(free, toEnd);
+  }
+
+  private padToEnd(): boolean {
+    const toEnd = this.ring.capacity - (this.write & this.mask);
+    if (this.ring.capacity - this.used() < toEnd) return false;
+    this.header(RecordKind.Padding, toEnd - recordHeaderBytes);
+    this.write = (this.write + toEnd) >>> 0;
+    return true;
+  }
+
+  /** Writes one record whose payload is `frame[from, from + length)` if it fits now. */
+  private tryRecord(
+    kind: RecordKind,
+    frame: Uint8Array,
+    from: number,
+    length: number,
+    total = -1,
+  ): boolean {
+    const prefix = total >= 0 ? 8 : 0;
+    const size = recordBytes(prefix + length);
+    if (size > this.ring.capacity - this.used()) return false;
+    if (size > this.ring.capacity - (this.write & this.mask)) {
+      if (!this.padToEnd() || size > this.ring.capacity - this.used()) return false;
+    }
+    const at = this.write & this.mask;
+    this.header(kind, prefix + length);
+    const data = this.ring.data;
+    let payload = at + recordHeaderBytes;
+    if (total >= 0) {
+      if (total > Number.MAX_SAFE_INTEGER)
+        throw new IpcError(ErrorCode.TooLarge, 'frame too large');
+      writeU32(data, payload, total % 2 ** 32);
+      writeU32(data, payload + 4, Math.floor(total / 2 ** 32));
+      payload += 8;
+    }
+    data.set(frame.subarray(from, from + length), payload);
+    this.write = (this.write + size) >>> 0;
+    return true;
+  }
+
+  private header(kind: RecordKind, length: number): void {
+    const at = this.write & this.mask;
+    writeU32(this.ring.data, at, length);
+    writeU32(this.ring.data, at + 4, kind);
+  }
+}
+
+function writeU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff;
+  bytes[at + 1] = (value >>> 8) & 0xff;
+  bytes[at + 2] = (value >>> 16) & 0xff;
+  bytes[at + 3] = (value >>> 24) & 0xff;
+}
