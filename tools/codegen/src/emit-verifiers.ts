@@ -148,8 +148,10 @@ function verifyField(
       w.line(fieldLookup(tagAt, field.tagSlot ?? 0, 1, where));
       w.line(`const ${field.tsName}Tag = verifier.tag(${tagAt}, 1);`);
       w.block(`if (${field.tsName}Tag === 0)`, () => {
+        // A required union without a tag fails outright; an optional one may be absent, but
+        // then it must not carry a value.
         if (field.required) w.line(`verifier.fail('required union missing', ${where}, position);`);
-        w.line(`if (${at} !== 0) verifier.fail('union value without a type', ${where}, ${at});`);
+        else w.line(`if (${at} !== 0) verifier.fail('union value without a type', ${where}, ${at});`);
       });
       w.block('else', () => {
         w.line(`verifier.present(${at}, ${where}, position);`);

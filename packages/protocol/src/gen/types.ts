@@ -429,7 +429,7 @@ export interface Unsubscribe {
   readonly subscriptionId: bigint;
 }
 
-/** The answer to `Put`, `Patch`, `Delete`, `Batch` and `Merge`. */
+/** The answer to `Put`, `Patch`, `Delete`, `Batch`, `Merge` and `Unsubscribe`. */
 export interface WriteResult {
   /** HLC timestamp of the committed change (0 when nothing changed). */
   readonly hlc: bigint;

@@ -177,7 +177,6 @@ export function verifyFrame(verifier: Verifier, position: number, depth: number)
   const messageTag = verifier.tag(messageTagAt, 1);
   if (messageTag === 0) {
     verifier.fail('required union missing', 'Frame.message', position);
-    if (messageAt !== 0) verifier.fail('union value without a type', 'Frame.message', messageAt);
   }
   else {
     verifier.present(messageAt, 'Frame.message', position);
@@ -450,7 +449,6 @@ export function verifyRequest(verifier: Verifier, position: number, depth: numbe
   const bodyTag = verifier.tag(bodyTagAt, 1);
   if (bodyTag === 0) {
     verifier.fail('required union missing', 'Request.body', position);
-    if (bodyAt !== 0) verifier.fail('union value without a type', 'Request.body', bodyAt);
   }
   else {
     verifier.present(bodyAt, 'Request.body', position);
