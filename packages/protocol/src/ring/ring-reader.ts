@@ -27,6 +27,16 @@ export class RingReader {
     this.read = Atomics.load(ring.control, RingView.readWord) >>> 0;
   }
 
+  /** The read counter: what to pass to `waitForData` when {@link next} found nothing. */
+  position(): number {
+    return this.read;
+  }
+
+  /** True when the producer announced it waits for space (call after {@link next}). */
+  writerSleeping(): boolean {
+    return Atomics.load(this.ring.control, RingView.writerSleepingWord) !== 0;
+  }
+
   /** True when the producer has published bytes this reader has not consumed. */
   hasData(): boolean {
     return Atomics.load(this.ring.control, RingView.writeWord) >>> 0 !== this.read;
