@@ -151,7 +151,8 @@ function verifyField(
         // A required union without a tag fails outright; an optional one may be absent, but
         // then it must not carry a value.
         if (field.required) w.line(`verifier.fail('required union missing', ${where}, position);`);
-        else w.line(`if (${at} !== 0) verifier.fail('union value without a type', ${where}, ${at});`);
+        else
+          w.line(`if (${at} !== 0) verifier.fail('union value without a type', ${where}, ${at});`);
       });
       w.block('else', () => {
         w.line(`verifier.present(${at}, ${where}, position);`);
