@@ -1,0 +1,273 @@
+// The write side of the store (spec/crdt.md#durability). lmdb-js commits asynchronous writes
+// in batches (one transaction per event turn) on its own thread; this queue adds what the CRDT
+// layer needs on top:
+// - an overlay of issued-but-uncommitted record versions, so a write that follows another
+//   write to the same key (before the first commits) builds on it instead of on stale data;
+// - commit order: every call's changes get sequence numbers when issued, and are
+//   acknowledged and published to subscribers strictly in that order, once committed;
+// - a checkpoint of the sequence number and the clock, so both keep increasing across
+//   restarts without a metadata write per record.
+import type { Buffer } from 'node:buffer';
+import type { IpcError } from '@pluresdb-ipc/protocol';
+import type { ChangeFeed } from './change-feed.ts';
+import type { DataDir } from './data-dir.ts';
+import type { HybridClock } from './hlc.ts';
+import { storeError } from './store-errors.ts';
+import type { WriteResult } from './types.ts';
+
+/** Where a record version lives: live records and tombstones are separate databases. */
+export type Location = 'records' | 'tombstones';
+
+/** One record's new version, ready to be written. */
+export interface Change {
+  readonly id: string;
+  readonly bytes: Buffer;
+  readonly live: boolean;
+  /** Where the version it replaces lives (`undefined` for a new key). */
+  readonly from: Location | undefined;
+  readonly hlc: bigint;
+  readonly actor: string;
+}
+
+/** The version of a record that writes build on. */
+export interface CurrentVersion {
+  /** The stored bytes; when `volatile`, valid only until the next LMDB read. */
+  readonly bytes: Buffer;
+  readonly location: Location;
+  readonly volatile: boolean;
+}
+
+interface Issued {
+  readonly changes: readonly Change[];
+  readonly firstSeq: number;
+  readonly result: WriteResult;
+  readonly resolve: (result: WriteResult) => void;
+  readonly reject: (error: IpcError) => void;
+  state: 'pending' | 'committed' | 'failed';
+  error?: unknown;
+}
+
+// The writes that share one lmdb-js transaction promise: positions [start, end) of the
+// issued list, counted from the queue's creation.
+interface Group {
+  readonly promise: Promise<boolean>;
+  readonly start: number;
+  end: number;
+}
+
+function noop(): void {}
+
+interface Pinned {
+  bytes: Buffer;
+  live: boolean;
+  refs: number;
+}
+
+// Sequence numbers are reserved in blocks: the checkpoint holds the end of the block, and a
+// reopened store continues from there, above anything issued before.
+const SEQ_BLOCK = 1 << 16;
+// The clock checkpoint is refreshed at most this often (ms of HLC time).
+const CLOCK_CHECKPOINT_MS = 1000;
+
+/** Issues writes, tracks them until they commit, and acknowledges them in order. */
+export class CommitQueue {
+  readonly #data: DataDir;
+  readonly #feed: ChangeFeed;
+  readonly #clock: HybridClock;
+  readonly #pinned = new Map<string, Pinned>();
+  #issued: (Issued | undefined)[] = [];
+  #head = 0;
+  // How many entries were cut off the front of #issued so far (group positions are absolute).
+  #trimmed = 0;
+  #group: Group | undefined;
+  #seq: number;
+  #seqCeiling: number;
+  #checkpointMs = 0;
+  #failure: IpcError | undefined;
+  #idle: (() => void)[] = [];
+  #inFlight = 0;
+
+  constructor(data: DataDir, feed: ChangeFeed, clock: HybridClock, seqCeiling: number) {
+    this.#data = data;
+    this.#feed = feed;
+    this.#clock = clock;
+    this.#seq = seqCeiling;
+    this.#seqCeiling = seqCeiling;
+  }
+
+  /** The error that stopped the queue after a failed commit; writes are refused after it. */
+  get failure(): IpcError | undefined {
+    return this.#failure;
+  }
+
+  /** Sequence number of the latest change issued. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Writes issued and not yet acknowledged. */
+  get pendingWrites(): number {
+    return this.#inFlight;
+  }
+
+  /** The version of `id` writes must build on: the newest issued one, else the committed one. */
+  read(id: string): CurrentVersion | undefined {
+    const pinned = this.#pinned.get(id);
+    if (pinned !== undefined) {
+      return {
+        bytes: pinned.bytes,
+        location: pinned.live ? 'records' : 'tombstones',
+        volatile: false,
+      };
+    }
+    // lmdb-js's reused buffer: its `length` is set to the value's size, but its `byteLength`
+    // (what Buffer#equals and friends use) spans the whole shared buffer. Consumers go by
+    // `length` only.
+    const live = this.#data.records.getBinaryFast(id);
+    if (live !== undefined) return { bytes: live, location: 'records', volatile: true };
+    const dead = this.#data.tombstones.getBinaryFast(id);
+    if (dead !== undefined) return { bytes: dead, location: 'tombstones', volatile: true };
+    return undefined;
+  }
+
+  /** {@link issue} for a single change. */
+  issueOne(change: Change): Promise<WriteResult> {
+    return this.issue([change], { hlc: change.hlc, count: 1 });
+  }
+
+  /**
+   * Writes `changes` in one transaction (all are issued in this event turn) and resolves with
+   * `result` once they are committed per the durability mode and published to subscribers.
+   */
+  issue(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (changes.length === 0) return Promise.resolve(result);
+    const { records, tombstones } = this.#data;
+    this.#checkpoint(changes.length);
+    let last: Promise<boolean> | undefined;
+    for (const change of changes) {
+      const { id, bytes, live } = change;
+      if (live) {
+        last = records.put(id, bytes);
+        if (change.from === 'tombstones') last = tombstones.remove(id);
+      } else {
+        last = tombstones.put(id, bytes);
+        if (change.from === 'records') last = records.remove(id);
+      }
+      const pinned = this.#pinned.get(id);
+      if (pinned === undefined) this.#pinned.set(id, { bytes, live, refs: 1 });
+      else {
+        pinned.bytes = bytes;
+        pinned.live = live;
+        pinned.refs++;
+      }
+    }
+    const firstSeq = this.#seq + 1;
+    this.#seq += changes.length;
+    this.#inFlight += changes.length;
+    let resolve: (result: WriteResult) => void = noop;
+    let reject: (error: IpcError) => void = noop;
+    const promise = new Promise<WriteResult>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    const issued: Issued = { changes, firstSeq, result, resolve, reject, state: 'pending' };
+    this.#issued.push(issued);
+    // lmdb-js hands every write of one transaction the same promise: settle them as a group,
+    // with one callback per transaction rather than one per write.
+    const group = this.#group;
+    if (group !== undefined && group.promise === last) {
+      group.end = this.#trimmed + this.#issued.length;
+    } else {
+      const end = this.#trimmed + this.#issued.length;
+      const fresh: Group = { promise: last as Promise<boolean>, start: end - 1, end };
+      this.#group = fresh;
+      fresh.promise.then(
+        () => this.#settle(fresh, 'committed', undefined),
+        (error: unknown) => this.#settle(fresh, 'failed', error),
+      );
+    }
+    return promise;
+  }
+
+  #settle(group: Group, state: 'committed' | 'failed', error: unknown): void {
+    if (this.#group === group) this.#group = undefined;
+    // Indexes shift when the drained head is trimmed: locate the group by identity.
+    const base = this.#trimmed;
+    for (let k = group.start - base; k < group.end - base; k++) {
+      const issued = this.#issued[k];
+      if (issued === undefined) continue;
+      issued.state = state;
+      issued.error = error;
+    }
+    this.#drain();
+  }
+
+  /** Resolves once every issued write has been acknowledged or failed. */
+  idle(): Promise<void> {
+    if (this.#head === this.#issued.length) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  // Acknowledges finished writes from the head of the queue, so acknowledgements and events
+  // follow issue order even if lmdb-js settles two promises of one transaction out of order.
+  #drain(): void {
+    const issuedList = this.#issued;
+    while (this.#head < issuedList.length) {
+      const issued = issuedList[this.#head] as Issued;
+      if (issued.state === 'pending') break;
+      issuedList[this.#head++] = undefined;
+      this.#inFlight -= issued.changes.length;
+      for (const change of issued.changes) this.#unpin(change.id);
+      if (issued.state === 'committed') {
+        if (this.#feed.size > 0) {
+          for (let k = 0; k < issued.changes.length; k++) {
+            this.#feed.publish(issued.changes[k] as Change, issued.firstSeq + k);
+          }
+        }
+        issued.resolve(issued.result);
+      } else {
+        // The overlay may now hold versions that never reached the disk: stop writing.
+        this.#failure ??= storeError(issued.error, this.#data.path, 'committing to');
+        issued.reject(this.#failure);
+      }
+    }
+    if (this.#head === issuedList.length) {
+      this.#trimmed += issuedList.length;
+      this.#issued = [];
+      this.#head = 0;
+      for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  #unpin(id: string): void {
+    const pinned = this.#pinned.get(id);
+    if (pinned !== undefined && --pinned.refs === 0) this.#pinned.delete(id);
+  }
+
+  /** The checkpoint to persist at close: the current sequence ceiling and clock. */
+  finalCheckpoint(): string {
+    return JSON.stringify({ seq: String(this.#seqCeiling), hlc: String(this.#clock.last) });
+  }
+
+  // Issued before the changes, so it lands in the same transaction as the first of them.
+  #checkpoint(count: number): void {
+    const needSeq = this.#seq + count > this.#seqCeiling;
+    const needClock = this.#clock.lastMs >= this.#checkpointMs + CLOCK_CHECKPOINT_MS;
+    if (!needSeq && !needClock) return;
+    if (needSeq) this.#seqCeiling = this.#seq + count + SEQ_BLOCK;
+    this.#checkpointMs = this.#clock.lastMs;
+    const checkpoint = { seq: String(this.#seqCeiling), hlc: String(this.#clock.last) };
+    // A failure here fails the whole transaction, and is reported through the record writes.
+    this.#data.meta.put('clock', JSON.stringify(checkpoint)).catch(() => {});
+  }
+}
+
+/** Reads a clock checkpoint written by {@link CommitQueue}; zeros for a new store. */
+export function parseCheckpoint(text: string | undefined): { seq: number; hlc: bigint } {
+  if (text === undefined) return { seq: 0, hlc: 0n };
+  const value = JSON.parse(text) as { seq?: unknown; hlc?: unknown };
+  const seq = Number(value.seq);
+  const hlc = typeof value.hlc === 'string' ? BigInt(value.hlc) : 0n;
+  return { seq: Number.isSafeInteger(seq) && seq >= 0 ? seq : 0, hlc };
+}

@@ -1,0 +1,201 @@
+// Opening a data directory (spec/crdt.md#persistence): pre-flight checks, the LMDB
+// environment, the format version, the owner claim. Nothing here ever deletes or rewrites
+// user data: a directory that fails a check is left exactly as it was found.
+
+import type { Buffer } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { utf8KeyEncoder } from './keys.ts';
+import { FORMAT_VERSION } from './limits.ts';
+import { checkLmdbFile } from './lmdb-file-check.ts';
+import { newOwner, type Owner, openDirectories, ownerAlive, parseOwner } from './owner-lock.ts';
+import { invalidArgument, storeError } from './store-errors.ts';
+import type { Durability } from './types.ts';
+
+/** Name of the LMDB data file inside the directory (lmdb-js adds `data.mdb-lock`). */
+export const DATA_FILE = 'data.mdb';
+/** Named databases of the environment. */
+const META_DB = 'pluresdb-meta';
+const RECORDS_DB = 'records';
+const TOMBSTONES_DB = 'tombstones';
+
+/** An open, claimed data directory. */
+export interface DataDir {
+  readonly path: string;
+  readonly file: string;
+  readonly env: RootDatabase;
+  /** Format version, owner, actor and clock checkpoints; string values. */
+  readonly meta: Database<string, string>;
+  /** Live records by key. */
+  readonly records: Database<Buffer, string>;
+  /** Deleted records (tombstones) by key. */
+  readonly tombstones: Database<Buffer, string>;
+  readonly owner: Owner;
+  /** The persisted default actor id. */
+  readonly actor: string;
+  /** The persisted clock checkpoint (`undefined` in a new store). */
+  readonly checkpoint: string | undefined;
+}
+
+/** Opens and claims the data directory at `path`; throws a typed IpcError when it cannot. */
+export function openDataDir(path: string, durability: Durability): DataDir {
+  if (typeof path !== 'string' || path === '')
+    throw invalidArgument('path must be a non-empty string');
+  const dir = prepareDirectory(resolve(path));
+  const file = join(dir, DATA_FILE);
+  const registry = openDirectories();
+  if (registry.has(dir)) {
+    throw new IpcError(ErrorCode.StoreLocked, `${dir} is already open in this process`);
+  }
+  checkLmdbFile(file);
+  let env: RootDatabase;
+  try {
+    env = open({
+      path: file,
+      // 'process': commit without fsync (the OS page cache survives kill -9); 'fsync': every
+      // commit is synced before its writes are acknowledged. overlappingSync is off in both:
+      // measured here it did not make acknowledged commits cheaper, and it would let a commit
+      // be acknowledged before its fsync.
+      noSync: durability === 'process',
+      overlappingSync: false,
+      // All writes issued in one event turn commit in one transaction: what makes a batch (and
+      // a record moving between the records and tombstones databases) atomic.
+      eventTurnBatching: true,
+      maxDbs: 8,
+    });
+  } catch (error) {
+    throw storeError(error, dir, 'opening');
+  }
+  try {
+    const claimed = claim(env, dir, file);
+    registry.add(dir);
+    return claimed;
+  } catch (error) {
+    void env.close();
+    throw storeError(error, dir, 'opening');
+  }
+}
+
+function prepareDirectory(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw invalidArgument(`${dir} is not a directory`);
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+    const file = join(dir, DATA_FILE);
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      if (Reflect.get(error as object, 'code') !== 'ENOENT') throw error;
+    }
+    return realpathSync(dir);
+  } catch (error) {
+    const code = Reflect.get(error as object, 'code');
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw invalidArgument(`${dir} is not a directory`, error);
+    throw storeError(error, dir, 'opening');
+  }
+}
+
+function claim(env: RootDatabase, dir: string, file: string): DataDir {
+  // Look before creating anything: an LMDB environment that is not a store is left alone.
+  const ours = [META_DB, RECORDS_DB, TOMBSTONES_DB];
+  const foreign = [...env.getKeys()].filter((key) => !ours.includes(String(key)));
+  if (foreign.length > 0) {
+    throw new IpcError(
+      ErrorCode.StoreCorrupt,
+      `${file} is an LMDB environment but not a PluresDB store`,
+    );
+  }
+  const meta = env.openDB<string, string>({ name: META_DB, encoding: 'string' });
+  // A newer format is refused before anything else is created in the environment.
+  checkFormat(meta.get('format'), file, false);
+  const recordOptions = { encoding: 'binary' as const, keyEncoder: utf8KeyEncoder };
+  const records = env.openDB<Buffer, string>({ name: RECORDS_DB, ...recordOptions });
+  const tombstones = env.openDB<Buffer, string>({ name: TOMBSTONES_DB, ...recordOptions });
+  const hasData = entryCount(records) + entryCount(tombstones) > 0;
+  const owner = newOwner();
+  const actor = env.transactionSync(() => {
+    const format = meta.get('format');
+    checkFormat(format, file, hasData);
+    const holder = parseOwner(meta.get('owner'));
+    if (holder !== undefined && ownerAlive(holder) && !isOwnStaleClaim(holder)) {
+      throw new IpcError(
+        ErrorCode.StoreLocked,
+        `${dir} is held by process ${holder.pid} (since ${holder.since})`,
+      );
+    }
+    if (format === undefined) meta.putSync('format', String(FORMAT_VERSION));
+    meta.putSync('owner', JSON.stringify(owner));
+    let id = meta.get('actor');
+    if (id === undefined) {
+      id = `r${randomBytes(8).toString('hex')}`;
+      meta.putSync('actor', id);
+    }
+    return id;
+  });
+  return {
+    path: dir,
+    file,
+    env,
+    meta,
+    records,
+    tombstones,
+    owner,
+    actor,
+    checkpoint: meta.get('clock'),
+  };
+}
+
+/** Number of entries in `db` (LMDB keeps the count; no scan). */
+export function entryCount(db: Database<Buffer, string>): number {
+  const stats = db.getStats() as { entryCount?: number };
+  return stats.entryCount ?? 0;
+}
+
+// This process's own claim is stale when no store in it has the directory open: the registry
+// was checked before, so reaching here means the earlier store never released it.
+function isOwnStaleClaim(holder: Owner): boolean {
+  return holder.pid === process.pid;
+}
+
+function checkFormat(format: string | undefined, file: string, existing: boolean): void {
+  if (format === undefined) {
+    if (existing) throw new IpcError(ErrorCode.StoreCorrupt, `${file} has no format version`);
+    return;
+  }
+  const version = Number(format);
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new IpcError(
+      ErrorCode.StoreCorrupt,
+      `${file} has an unreadable format version ${JSON.stringify(format)}`,
+    );
+  }
+  if (version > FORMAT_VERSION) {
+    throw new IpcError(
+      ErrorCode.StoreVersion,
+      `${file} has format version ${version}; this build reads up to ${FORMAT_VERSION}`,
+    );
+  }
+}
+
+/**
+ * Releases the claim (when still ours), saving the clock `checkpoint` if given, and closes
+ * the environment.
+ */
+export async function closeDataDir(data: DataDir, checkpoint?: string): Promise<void> {
+  try {
+    data.env.transactionSync(() => {
+      const holder = parseOwner(data.meta.get('owner'));
+      if (holder?.token !== data.owner.token) return;
+      data.meta.removeSync('owner');
+      if (checkpoint !== undefined) data.meta.putSync('clock', checkpoint);
+    });
+  } finally {
+    openDirectories().delete(data.path);
+    await data.env.close();
+  }
+}

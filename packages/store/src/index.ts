@@ -1,0 +1,17 @@
+// Public API of @pluresdb-ipc/store: a CRDT document store on LMDB (spec/crdt.md).
+
+export { HybridClock, hlcCounter, hlcMs, MAX_HLC_COUNTER, MAX_HLC_MS, packHlc } from './hlc.ts';
+export {
+  DEFAULT_LIST_LIMIT,
+  DEFAULT_MAX_CLOCK_DRIFT_MS,
+  DEFAULT_MAX_VALUE_BYTES,
+  FORMAT_VERSION,
+  MAX_ACTOR_BYTES,
+  MAX_FIELDS,
+  MAX_JSON_DEPTH,
+  MAX_KEY_BYTES,
+  MAX_LIST_LIMIT,
+} from './limits.ts';
+export { openStore } from './open-store.ts';
+export { type GetRecordOptions, Store } from './store.ts';
+export type * from './types.ts';

@@ -1,0 +1,50 @@
+// Paging through keys (spec/crdt.md#list). Each page is read from one LMDB snapshot and the
+// cursor is the last key returned, so across pages keys come strictly in order: a key is
+// never repeated, and a key present for the whole walk is never skipped, whatever is written
+// between pages.
+import type { Buffer } from 'node:buffer';
+import type { Database } from 'lmdb';
+import { checkKey, checkPrefix, keySuccessor } from './keys.ts';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.ts';
+import { dataJson } from './record-codec.ts';
+import { invalidArgument } from './store-errors.ts';
+import { compareCodePoints } from './text.ts';
+import type { ListOptions, ListPage } from './types.ts';
+
+/** Reads one page of live records, turning each stored record into `T` with `view`. */
+export function listPage<T>(
+  records: Database<Buffer, string>,
+  options: ListOptions,
+  view: (json: Buffer) => T,
+): ListPage<T> {
+  const { prefix = '' } = options ?? {};
+  // An empty cursor means no cursor, as on the wire (spec/messages.md#keys).
+  const after = options?.after === '' ? undefined : options?.after;
+  checkPrefix(prefix);
+  if (after !== undefined) checkKey(after, 'after');
+  const limit = pageLimit(options?.limit);
+  // Start just past the cursor, or at the prefix when the cursor sorts before it.
+  const start =
+    after !== undefined && compareCodePoints(after, prefix) >= 0 ? keySuccessor(after) : prefix;
+  const items: { id: string; data: T }[] = [];
+  let more = false;
+  for (const { key, value } of records.getRange({ start, snapshot: true })) {
+    if (!key.startsWith(prefix)) break;
+    if (items.length === limit) {
+      more = true;
+      break;
+    }
+    items.push({ id: key, data: view(dataJson(value)) });
+  }
+  const lastItem = items[items.length - 1];
+  return { items, next: more && lastItem !== undefined ? lastItem.id : undefined };
+}
+
+// 0 or absent: the default; above the maximum: capped, not refused (spec/messages.md#limits).
+function pageLimit(limit: number | undefined): number {
+  if (limit === undefined || limit === 0) return DEFAULT_LIST_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw invalidArgument(`limit must be a non-negative integer, got ${limit}`);
+  }
+  return Math.min(limit, MAX_LIST_LIMIT);
+}

@@ -1,0 +1,74 @@
+// openStore: validates options, opens and claims the data directory, and wires the parts.
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { ChangeFeed } from './change-feed.ts';
+import { CommitQueue, parseCheckpoint } from './commit-queue.ts';
+import { closeDataDir, openDataDir } from './data-dir.ts';
+import { HybridClock } from './hlc.ts';
+import { checkActor } from './keys.ts';
+import { DEFAULT_MAX_CLOCK_DRIFT_MS, DEFAULT_MAX_VALUE_BYTES } from './limits.ts';
+import { Store } from './store.ts';
+import { invalidArgument } from './store-errors.ts';
+import type { Durability, StoreEvent, StoreOptions } from './types.ts';
+
+/**
+ * Opens (creating when needed) the store in directory `options.path`. Rejects with an
+ * IpcError: `StoreLocked` when another live process (or another store in this process) has
+ * it open, `StoreVersion` when a newer format wrote it, `StoreCorrupt` when it is damaged or
+ * not a store, `StoreReadOnly` when it cannot be written, `InvalidArgument` for bad options.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('openStore expects an options object');
+  const durability: Durability = options.durability ?? 'process';
+  if (durability !== 'process' && durability !== 'fsync') {
+    throw invalidArgument(
+      `durability must be 'process' or 'fsync', got ${JSON.stringify(durability)}`,
+    );
+  }
+  if (options.actor !== undefined) checkActor(options.actor);
+  const maxValueBytes = positive(options.maxValueBytes, DEFAULT_MAX_VALUE_BYTES, 'maxValueBytes');
+  const maxClockDriftMs = positive(
+    options.maxClockDriftMs,
+    DEFAULT_MAX_CLOCK_DRIFT_MS,
+    'maxClockDriftMs',
+  );
+  const data = openDataDir(options.path, durability);
+  try {
+    let checkpoint: ReturnType<typeof parseCheckpoint>;
+    try {
+      checkpoint = parseCheckpoint(data.checkpoint);
+    } catch (error) {
+      throw new IpcError(ErrorCode.StoreCorrupt, `${data.file}: unreadable clock checkpoint`, {
+        cause: error,
+      });
+    }
+    const clock = new HybridClock(options.wallClock ?? Date.now, checkpoint.hlc);
+    const feed = new ChangeFeed(options.onListenerError ?? reportListenerError);
+    const queue = new CommitQueue(data, feed, clock, checkpoint.seq);
+    const actor = options.actor ?? data.actor;
+    return new Store({
+      data,
+      clock,
+      queue,
+      feed,
+      actor,
+      durability,
+      maxValueBytes,
+      maxClockDriftMs,
+    });
+  } catch (error) {
+    await closeDataDir(data);
+    throw error;
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw invalidArgument(`${name} must be a positive integer`);
+  return value;
+}
+
+function reportListenerError(error: unknown, event: StoreEvent): void {
+  console.error(`store subscriber threw on ${event.kind} of ${JSON.stringify(event.id)}:`, error);
+}

@@ -1,0 +1,310 @@
+// The store's public face (spec/crdt.md#api). Reads are synchronous (LMDB reads are memory
+// reads); writes return promises that resolve once the write is durable per the store's mode.
+// The `…Json` variants take and return UTF-8 JSON bytes, the form the wire carries, so the
+// server never parses or re-serialises data it only passes through.
+import { Buffer } from 'node:buffer';
+import { statSync } from 'node:fs';
+import { IpcError, type Record as WireRecord } from '@pluresdb-ipc/protocol';
+import type { ChangeFeed } from './change-feed.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import { closeDataDir, type DataDir, entryCount } from './data-dir.ts';
+import type { HybridClock } from './hlc.ts';
+import { checkKey, checkPrefix } from './keys.ts';
+import { listPage } from './list-page.ts';
+import { dataJson } from './record-codec.ts';
+import { toStoreRecord, toWireRecord } from './record-export.ts';
+import { type IncomingRecord, importRecord } from './record-import.ts';
+import { closedError, invalidArgument } from './store-errors.ts';
+import type {
+  BatchOp,
+  Durability,
+  JsonObject,
+  ListOptions,
+  ListPage,
+  StoreListener,
+  StoreRecord,
+  StoreStats,
+  SubscribeOptions,
+  WriteResult,
+} from './types.ts';
+import {
+  type LocalWrite,
+  type PlanContext,
+  planBatch,
+  planLocal,
+  planMerge,
+} from './write-plan.ts';
+
+/** Options of {@link Store.getRecord}. */
+export interface GetRecordOptions {
+  /** Also return deleted records (tombstones), which replication needs; default false. */
+  readonly includeDeleted?: boolean;
+}
+
+/** Internal parts a Store is built from (see `openStore`). */
+export interface StoreParts {
+  readonly data: DataDir;
+  readonly clock: HybridClock;
+  readonly queue: CommitQueue;
+  readonly feed: ChangeFeed;
+  readonly actor: string;
+  readonly durability: Durability;
+  readonly maxValueBytes: number;
+  readonly maxClockDriftMs: number;
+}
+
+const nothing: WriteResult = { hlc: 0n, count: 0 };
+
+/** An open CRDT document store. Create one with `openStore`. */
+export class Store {
+  /** This replica's actor id. */
+  readonly actor: string;
+  /** The data directory. */
+  readonly path: string;
+  /** When writes are acknowledged. */
+  readonly durability: Durability;
+  readonly #parts: StoreParts;
+  readonly #plan: PlanContext;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use `openStore`. */
+  constructor(parts: StoreParts) {
+    this.#parts = parts;
+    this.actor = parts.actor;
+    this.path = parts.data.path;
+    this.durability = parts.durability;
+    this.#plan = {
+      clock: parts.clock,
+      actor: { id: parts.actor, bytes: Buffer.from(parts.actor) },
+      maxValueBytes: parts.maxValueBytes,
+      read: (id) => parts.queue.read(id),
+    };
+  }
+
+  /** The live data of record `id`, or `undefined` when it does not exist or is deleted. */
+  get(id: string): JsonObject | undefined {
+    const stored = this.#readLive(id);
+    if (stored === undefined) return undefined;
+    return JSON.parse(dataJson(stored).toString('utf8')) as JsonObject;
+  }
+
+  /** Like {@link get}, as the UTF-8 JSON bytes kept with the record (no JSON work at all). */
+  getJson(id: string): Uint8Array | undefined {
+    const stored = this.#readLive(id);
+    if (stored === undefined) return undefined;
+    const json = dataJson(stored);
+    const out = Buffer.allocUnsafe(json.length);
+    json.copy(out);
+    return out;
+  }
+
+  /** Record `id` with its CRDT metadata; deleted records only with `includeDeleted`. */
+  getRecord(id: string, options: GetRecordOptions = {}): StoreRecord | undefined {
+    const stored = this.#readOwned(id, options);
+    return stored === undefined ? undefined : toStoreRecord(id, stored);
+  }
+
+  /** Like {@link getRecord}, in the wire schema's `Record` shape (data as JSON bytes). */
+  getRecordJson(id: string, options: GetRecordOptions = {}): WireRecord | undefined {
+    const stored = this.#readOwned(id, options);
+    return stored === undefined ? undefined : toWireRecord(id, stored);
+  }
+
+  /** Replaces the data of `id`: the given fields are set, every other field is removed. */
+  put(id: string, data: JsonObject): Promise<WriteResult> {
+    try {
+      return this.#local({ kind: 'put', id: this.#key(id), data });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Like {@link put}, with the data as UTF-8 JSON bytes of one object. */
+  putJson(id: string, json: Uint8Array): Promise<WriteResult> {
+    try {
+      return this.#local({ kind: 'put', id: this.#key(id), json });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Sets only the given fields of `id` (creating the record when needed). */
+  patch(id: string, data: JsonObject): Promise<WriteResult> {
+    try {
+      return this.#local({ kind: 'patch', id: this.#key(id), data });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Like {@link patch}, with the fields as UTF-8 JSON bytes of one object. */
+  patchJson(id: string, json: Uint8Array): Promise<WriteResult> {
+    try {
+      return this.#local({ kind: 'patch', id: this.#key(id), json });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Deletes `id`, leaving a stamped tombstone; a no-op (count 0) when it is not live. */
+  delete(id: string): Promise<WriteResult> {
+    return this.#write(() => this.#local({ kind: 'delete', id: key(id) }));
+  }
+
+  /** Applies every op in one transaction, or none of them if any one is invalid. */
+  batch(ops: readonly BatchOp[]): Promise<WriteResult> {
+    return this.#write(() => {
+      if (!Array.isArray(ops)) throw invalidArgument('batch expects an array of operations');
+      const writes = ops.map(toLocalWrite);
+      const changes = planBatch(this.#plan, writes);
+      const lastChange = changes[changes.length - 1];
+      const result = { hlc: lastChange?.hlc ?? 0n, count: changes.length };
+      return this.#parts.queue.issue(changes, result);
+    });
+  }
+
+  /** Merges another replica's state of a record (commutative, associative, idempotent). */
+  merge(record: StoreRecord): Promise<WriteResult> {
+    return this.#write(() => this.#merge(key(record?.id), record));
+  }
+
+  /** Like {@link merge}, for the wire schema's `Record` (data and values as JSON bytes). */
+  mergeJson(record: WireRecord): Promise<WriteResult> {
+    return this.#write(() => this.#merge(key(record?.key), record));
+  }
+
+  /** One page of live records in key order, data parsed. */
+  list(options: ListOptions = {}): ListPage<JsonObject> {
+    this.#assertOpen();
+    return listPage(
+      this.#parts.data.records,
+      options,
+      (json) => JSON.parse(json.toString('utf8')) as JsonObject,
+    );
+  }
+
+  /** One page of live records in key order, data as UTF-8 JSON bytes. */
+  listJson(options: ListOptions = {}): ListPage<Uint8Array> {
+    this.#assertOpen();
+    return listPage(this.#parts.data.records, options, (json) => Buffer.from(json));
+  }
+
+  /**
+   * Calls `listener` for every change committed from now on to a key starting with `prefix`,
+   * in commit order, exactly once. Returns the function that ends the subscription.
+   */
+  subscribe(options: SubscribeOptions, listener: StoreListener): () => void {
+    this.#assertOpen();
+    const prefix = options?.prefix ?? '';
+    checkPrefix(prefix);
+    if (typeof listener !== 'function') throw invalidArgument('listener must be a function');
+    return this.#parts.feed.subscribe(prefix, listener);
+  }
+
+  /** Counts and sizes; record counts cover committed writes. */
+  stats(): StoreStats {
+    this.#assertOpen();
+    const { data, queue, feed, clock } = this.#parts;
+    return {
+      records: entryCount(data.records),
+      tombstones: entryCount(data.tombstones),
+      storeBytes: statSync(data.file).size,
+      pendingWrites: queue.pendingWrites,
+      subscribers: feed.size,
+      seq: BigInt(queue.seq),
+      hlc: clock.last,
+      actor: this.actor,
+      durability: this.durability,
+      path: this.path,
+    };
+  }
+
+  /** Waits for issued writes, ends subscriptions, releases the directory. Idempotent. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= (async () => {
+      await this.#parts.queue.idle();
+      this.#parts.feed.clear();
+      const queue = this.#parts.queue;
+      // After a failed commit the queue's state may be ahead of the disk: keep the old checkpoint.
+      await closeDataDir(
+        this.#parts.data,
+        queue.failure === undefined ? queue.finalCheckpoint() : undefined,
+      );
+    })();
+    return this.#closing;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+
+  // Write paths check the store first, then the key (errors become rejections by the caller).
+  #key(id: unknown): string {
+    if (this.#closed) throw closedError();
+    checkKey(id);
+    return id;
+  }
+
+  // The buffer is lmdb-js's reused one: valid until the next read, and only `length` long.
+  #readLive(id: string): Buffer | undefined {
+    this.#assertOpen();
+    checkKey(id);
+    return this.#parts.data.records.getBinaryFast(id);
+  }
+
+  #readOwned(id: string, options: GetRecordOptions): Buffer | undefined {
+    this.#assertOpen();
+    checkKey(id);
+    const { records, tombstones } = this.#parts.data;
+    return records.getBinary(id) ?? (options.includeDeleted ? tombstones.getBinary(id) : undefined);
+  }
+
+  // Errors become rejections: a write's outcome always arrives through its promise.
+  #write(run: () => Promise<WriteResult>): Promise<WriteResult> {
+    try {
+      this.#assertOpen();
+      return run();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #local(write: LocalWrite): Promise<WriteResult> {
+    const change = planLocal(this.#plan, write);
+    if (change === undefined) return Promise.resolve(nothing);
+    return this.#parts.queue.issueOne(change);
+  }
+
+  #merge(id: string, record: IncomingRecord): Promise<WriteResult> {
+    const maxMs = this.#parts.clock.wallMs() + this.#parts.maxClockDriftMs;
+    const change = planMerge(this.#plan, id, importRecord(record, { maxMs }));
+    if (change === undefined) return Promise.resolve(nothing);
+    return this.#parts.queue.issue([change], { hlc: change.hlc, count: 1 });
+  }
+}
+
+function key(id: unknown): string {
+  checkKey(id);
+  return id;
+}
+
+function toLocalWrite(op: BatchOp, index: number): LocalWrite {
+  if (typeof op !== 'object' || op === null) {
+    throw invalidArgument(`batch op ${index} is not an object`);
+  }
+  let id: string;
+  try {
+    id = key(op.id);
+  } catch (error) {
+    // Name the op, as the wire's Batch asks (spec/messages.md).
+    if (!IpcError.is(error)) throw error;
+    throw new IpcError(error.code, `batch op ${index}: ${error.rawMessage}`, { cause: error });
+  }
+  if (op.kind === 'delete') return { kind: 'delete', id };
+  if (op.kind !== 'put' && op.kind !== 'patch') {
+    throw invalidArgument(`batch op ${index} has unknown kind ${JSON.stringify(op.kind)}`);
+  }
+  return 'json' in op ? { kind: op.kind, id, json: op.json } : { kind: op.kind, id, data: op.data };
+}

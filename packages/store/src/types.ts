@@ -1,0 +1,143 @@
+// The store's public types. Record metadata reuses the wire schema's shapes (ClockEntry,
+// FieldState) so the server passes records between the store and the wire unchanged.
+import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol';
+import type { JsonObject } from './json-input.ts';
+
+export type { JsonObject, JsonValue } from './json-input.ts';
+export type { ClockEntry, FieldState };
+
+/**
+ * When a write is acknowledged (spec/crdt.md#durability):
+ * - `'process'` (default): once committed to the OS page cache, without fsync. Survives the
+ *   process dying (`kill -9`, a crash), not an OS crash or power loss.
+ * - `'fsync'`: once fsynced to the device. Concurrent writes share one fsync (group commit).
+ */
+export type Durability = 'process' | 'fsync';
+
+/** Options of {@link openStore}. */
+export interface StoreOptions {
+  /** Data directory; created when missing. One store (one LMDB environment) per directory. */
+  readonly path: string;
+  /**
+   * This replica's actor id, stamped on every local write. Default: a random id generated on
+   * first open and kept in the directory.
+   */
+  readonly actor?: string;
+  /** When writes are acknowledged; default `'process'`. */
+  readonly durability?: Durability;
+  /** Largest record data (its JSON), in bytes; default 16 MiB. */
+  readonly maxValueBytes?: number;
+  /** How far ahead of the local wall clock a merged HLC may be, in ms; default one hour. */
+  readonly maxClockDriftMs?: number;
+  /** Wall clock in ms since the epoch; default `Date.now` (tests inject skewed clocks). */
+  readonly wallClock?: () => number;
+  /** Called when a subscriber's listener throws; default logs with `console.error`. */
+  readonly onListenerError?: (error: unknown, event: StoreEvent) => void;
+}
+
+/** A record with its CRDT metadata, as {@link Store.getRecord} returns it. */
+export interface StoreRecord {
+  /** The record's key. */
+  readonly id: string;
+  /** The live fields; `undefined` when the record is deleted. */
+  readonly data: JsonObject | undefined;
+  /** Vector clock: changes made per actor, sorted by actor. */
+  readonly clock: readonly ClockEntry[];
+  /** HLC timestamp of the last change. */
+  readonly hlc: bigint;
+  /** The actor that made the last change. */
+  readonly actor: string;
+  /** True when the record is deleted (a tombstone). */
+  readonly deleted: boolean;
+  /** Per-field registers (value absent = tombstone), sorted by name; needed to merge. */
+  readonly fields: readonly FieldState[];
+  /** HLC of the latest record-level delete; `0n` when never deleted. */
+  readonly deletedHlc: bigint;
+  /** The actor that performed that delete. */
+  readonly deletedActor?: string | undefined;
+}
+
+/** What a write did. */
+export interface WriteResult {
+  /** HLC timestamp of the (last) committed change; `0n` when nothing changed. */
+  readonly hlc: bigint;
+  /** Number of record changes committed. */
+  readonly count: number;
+}
+
+/** One operation of {@link Store.batch}: `data` as an object, or `json` as UTF-8 JSON bytes. */
+export type BatchOp =
+  | { readonly kind: 'put' | 'patch'; readonly id: string; readonly data: JsonObject }
+  | { readonly kind: 'put' | 'patch'; readonly id: string; readonly json: Uint8Array }
+  | { readonly kind: 'delete'; readonly id: string };
+
+/** Arguments of {@link Store.list}. */
+export interface ListOptions {
+  /** Only keys starting with this prefix; default every key. */
+  readonly prefix?: string;
+  /** Cursor: only keys strictly after this one (the previous page's `next`); '' = none. */
+  readonly after?: string;
+  /** Largest page; absent or 0 means 100; values above 10,000 are capped to 10,000. */
+  readonly limit?: number;
+}
+
+/** One page of {@link Store.list}. */
+export interface ListPage<T> {
+  /** Records in key order (UTF-8 byte order, i.e. code point order). */
+  readonly items: readonly { readonly id: string; readonly data: T }[];
+  /** Pass as `after` for the next page; `undefined` on the last page. */
+  readonly next: string | undefined;
+}
+
+/** Arguments of {@link Store.subscribe}. */
+export interface SubscribeOptions {
+  /** Only keys starting with this prefix; default every key. */
+  readonly prefix?: string;
+}
+
+/** A committed change, delivered to subscribers in commit order. */
+export interface StoreEvent {
+  /** `'upsert'` when the record is live after the change, `'delete'` when it is deleted. */
+  readonly kind: 'upsert' | 'delete';
+  /** The record's key. */
+  readonly id: string;
+  /** Commit sequence number: strictly increasing across the store's commits, restarts included. */
+  readonly seq: bigint;
+  /** HLC timestamp of the record's last change. */
+  readonly hlc: bigint;
+  /** The actor of the record's last change. */
+  readonly actor: string;
+  /** The record's vector clock after the change. */
+  readonly clock: readonly ClockEntry[];
+  /** The record's data after the change, parsed on first access; `undefined` for a delete. */
+  readonly data: JsonObject | undefined;
+  /** The same data as UTF-8 JSON bytes (do not modify); `undefined` for a delete. */
+  readonly json: Uint8Array | undefined;
+}
+
+/** A subscriber's callback; called synchronously, in commit order. */
+export type StoreListener = (event: StoreEvent) => void;
+
+/** What {@link Store.stats} reports. */
+export interface StoreStats {
+  /** Live records (committed). */
+  readonly records: number;
+  /** Deleted records kept as tombstones (committed). */
+  readonly tombstones: number;
+  /** Size of the LMDB data file, in bytes. */
+  readonly storeBytes: number;
+  /** Writes issued but not yet acknowledged. */
+  readonly pendingWrites: number;
+  /** Live subscriptions. */
+  readonly subscribers: number;
+  /** Sequence number of the latest write issued. */
+  readonly seq: bigint;
+  /** The clock's latest HLC timestamp. */
+  readonly hlc: bigint;
+  /** This replica's actor id. */
+  readonly actor: string;
+  /** The durability mode. */
+  readonly durability: Durability;
+  /** The data directory. */
+  readonly path: string;
+}

@@ -1,0 +1,154 @@
+// Directories the store must refuse, with a typed error and without touching the data:
+// locked by a live process, newer format, read-only, corrupt (spec/crdt.md#errors).
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { ErrorCode } from '@pluresdb-ipc/protocol';
+import { open } from 'lmdb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/index.ts';
+import { exited, LineReader, startFixture } from './child.ts';
+import { expectIpcError, removeTempDirs, tempDir } from './helpers.ts';
+
+afterAll(removeTempDirs);
+
+const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+async function storeWithData(): Promise<string> {
+  const path = tempDir();
+  const store = await openStore({ path });
+  for (let i = 0; i < 100; i++) await store.put(`k${i}`, { i, text: 'x'.repeat(200) });
+  await store.close();
+  return path;
+}
+
+describe('locked', () => {
+  it('refuses a directory another live process holds, and takes it over once that dies', async () => {
+    const path = tempDir();
+    const child = startFixture('hold-store', [path]);
+    const out = new LineReader(child);
+    await out.waitFor((line) => line === 'ready');
+    const error = await expectIpcError(() => openStore({ path }), ErrorCode.StoreLocked);
+    expect(error.message).toContain(String(child.pid));
+    child.kill('SIGKILL');
+    await exited(child);
+    const store = await openStore({ path });
+    expect(store.get('held')).toEqual({ pid: child.pid });
+    await store.close();
+  });
+
+  it('refuses a second open in the same process until the first closes', async () => {
+    const path = tempDir();
+    const first = await openStore({ path });
+    await expectIpcError(() => openStore({ path }), ErrorCode.StoreLocked);
+    await first.close();
+    const second = await openStore({ path });
+    await second.close();
+  });
+});
+
+describe('format version', () => {
+  it('refuses a newer format and leaves the file untouched', async () => {
+    const path = await storeWithData();
+    const env = open({ path: join(path, 'data.mdb') });
+    await env
+      .openDB<string, string>({ name: 'pluresdb-meta', encoding: 'string' })
+      .put('format', '2');
+    await env.close();
+    const before = hash(join(path, 'data.mdb'));
+    await expectIpcError(() => openStore({ path }), ErrorCode.StoreVersion);
+    expect(hash(join(path, 'data.mdb'))).toBe(before);
+  });
+});
+
+describe('read-only', () => {
+  it('refuses a directory it cannot write', async () => {
+    const path = await storeWithData();
+    const missing = join(path, 'sub', 'store');
+    const isRoot = process.getuid?.() === 0;
+    if (!isRoot) {
+      chmodSync(path, 0o555);
+      try {
+        await expectIpcError(() => openStore({ path }), ErrorCode.StoreReadOnly);
+        await expectIpcError(() => openStore({ path: missing }), ErrorCode.StoreReadOnly);
+      } finally {
+        chmodSync(path, 0o755);
+      }
+      return;
+    }
+    // Root writes anywhere, so the attempt runs as user "nobody" in a child process. The
+    // directory stays root's and mode 0755: readable, not writable, for nobody.
+    chmodSync(path, 0o755);
+    // tsx caches compiled files under TMPDIR: give nobody one it can write.
+    const scratch = tempDir('nobody');
+    chmodSync(scratch, 0o777);
+    for (const target of [path, missing]) {
+      const env = { ...process.env, TMPDIR: scratch };
+      const child = startFixture('try-open', [target], { uid: 65534, gid: 65534, env });
+      const out = new LineReader(child);
+      await exited(child);
+      const result = JSON.parse(out.lines[0] ?? '{}') as { code?: number; message?: string };
+      expect(result.code, `${result.message ?? ''} ${out.stderr}`).toBe(ErrorCode.StoreReadOnly);
+    }
+  });
+});
+
+describe('corrupt', () => {
+  it('refuses a data file that is not LMDB, without touching it', async () => {
+    const path = tempDir();
+    const file = join(path, 'data.mdb');
+    writeFileSync(file, Buffer.alloc(16384, 0x5a));
+    const before = hash(file);
+    await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
+    expect(hash(file)).toBe(before);
+  });
+
+  it('refuses a truncated data file', async () => {
+    const path = await storeWithData();
+    const file = join(path, 'data.mdb');
+    truncateSync(file, 12288);
+    const before = hash(file);
+    await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
+    expect(hash(file)).toBe(before);
+  });
+
+  it('refuses a short file that cannot hold the meta pages', async () => {
+    const path = tempDir();
+    writeFileSync(join(path, 'data.mdb'), 'not a database');
+    await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
+  });
+
+  it('refuses an LMDB environment that is not a store', async () => {
+    const path = tempDir();
+    const env = open({ path: join(path, 'data.mdb') });
+    await env.openDB({ name: 'somebody-else' }).put('x', 1);
+    await env.close();
+    const before = hash(join(path, 'data.mdb'));
+    await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
+    expect(hash(join(path, 'data.mdb'))).toBe(before);
+  });
+
+  it('reports a damaged record as StoreCorrupt', async () => {
+    const path = await storeWithData();
+    const env = open({ path: join(path, 'data.mdb') });
+    await env.openDB({ name: 'records', encoding: 'binary' }).put('k1', Buffer.from([9, 9, 9]));
+    await env.close();
+    const store = await openStore({ path });
+    await expectIpcError(() => store.get('k1'), ErrorCode.StoreCorrupt);
+    await expectIpcError(() => store.patch('k1', { a: 1 }), ErrorCode.StoreCorrupt);
+    expect(store.get('k2')).toMatchObject({ i: 2 });
+    await store.close();
+  });
+
+  it('refuses a path that is a file', async () => {
+    const path = join(tempDir(), 'file');
+    mkdirSync(path);
+    writeFileSync(join(path, 'data.mdb'), '');
+    const store = await openStore({ path }); // an empty data file is a new store
+    await store.close();
+    const file = join(tempDir(), 'plain');
+    writeFileSync(file, 'x');
+    await expectIpcError(() => openStore({ path: file }), ErrorCode.InvalidArgument);
+  });
+});
