@@ -25,25 +25,13 @@ export function applyPut(
   hlc: bigint,
   actor: string,
 ): RecordState {
-  const before = prev?.fields ?? [];
-  const fields: FieldRegister[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length || j < values.length) {
-    const old = before[i];
-    const next = values[j];
-    const order =
-      old === undefined ? 1 : next === undefined ? -1 : compareCodePoints(old.name, next.name);
-    if (order < 0 && old !== undefined) {
-      // Known field missing from the new data: a tombstone stamped by this put.
-      fields.push({ name: old.name, hlc, actor, value: undefined });
-      i++;
-    } else if (next !== undefined) {
-      fields.push({ name: next.name, hlc, actor, value: next.value });
-      if (order === 0) i++;
-      j++;
-    }
-  }
+  // A known field missing from the new data becomes a tombstone stamped by this put.
+  const fields = setFields(prev, values, hlc, actor, (old) => ({
+    name: old.name,
+    hlc,
+    actor,
+    value: undefined,
+  }));
   return stamped(prev, fields, hlc, actor);
 }
 
@@ -54,6 +42,22 @@ export function applyPatch(
   hlc: bigint,
   actor: string,
 ): RecordState {
+  const fields = setFields(prev, values, hlc, actor, (old) => old);
+  return stamped(prev, fields, hlc, actor);
+}
+
+/**
+ * Walks the record's registers and `values` (both sorted by name) together: fields in `values`
+ * get a register stamped (hlc, actor); each register `values` does not mention is replaced by
+ * what `unmentioned` returns for it.
+ */
+function setFields(
+  prev: RecordState | undefined,
+  values: readonly FieldValue[],
+  hlc: bigint,
+  actor: string,
+  unmentioned: (old: FieldRegister) => FieldRegister,
+): FieldRegister[] {
   const before = prev?.fields ?? [];
   const fields: FieldRegister[] = [];
   let i = 0;
@@ -64,7 +68,7 @@ export function applyPatch(
     const order =
       old === undefined ? 1 : next === undefined ? -1 : compareCodePoints(old.name, next.name);
     if (order < 0 && old !== undefined) {
-      fields.push(old);
+      fields.push(unmentioned(old));
       i++;
     } else if (next !== undefined) {
       fields.push({ name: next.name, hlc, actor, value: next.value });
@@ -72,7 +76,7 @@ export function applyPatch(
       j++;
     }
   }
-  return stamped(prev, fields, hlc, actor);
+  return fields;
 }
 
 /**
