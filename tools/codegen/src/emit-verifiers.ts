@@ -155,7 +155,8 @@ function verifyField(
           w.line(`if (${at} !== 0) verifier.fail('union value without a type', ${where}, ${at});`);
       });
       w.block('else', () => {
-        w.line(`verifier.present(${at}, ${where}, position);`);
+        // A required union's value was already checked present above.
+        if (!field.required) w.line(`verifier.present(${at}, ${where}, position);`);
         w.line(
           `verify${type.union}(verifier, ${field.tsName}Tag, verifier.target(${at}, ${where}), depth + 1, ${where});`,
         );

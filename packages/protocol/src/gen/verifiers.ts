@@ -179,7 +179,6 @@ export function verifyFrame(verifier: Verifier, position: number, depth: number)
     verifier.fail('required union missing', 'Frame.message', position);
   }
   else {
-    verifier.present(messageAt, 'Frame.message', position);
     verifyMessage(verifier, messageTag, verifier.target(messageAt, 'Frame.message'), depth + 1, 'Frame.message');
   }
 }
@@ -451,7 +450,6 @@ export function verifyRequest(verifier: Verifier, position: number, depth: numbe
     verifier.fail('required union missing', 'Request.body', position);
   }
   else {
-    verifier.present(bodyAt, 'Request.body', position);
     verifyRequestBody(verifier, bodyTag, verifier.target(bodyAt, 'Request.body'), depth + 1, 'Request.body');
   }
 }

@@ -1,5 +1,3 @@
-import { IpcError } from '../errors.ts';
-import { ErrorCode } from '../gen/types.ts';
 import { RecordKind, recordBytes, recordHeaderBytes } from './ring-layout.ts';
 import { RingView } from './ring-view.ts';
 
@@ -100,8 +98,6 @@ export class RingWriter {
     const data = this.ring.data;
     let payload = at + recordHeaderBytes;
     if (total >= 0) {
-      if (total > Number.MAX_SAFE_INTEGER)
-        throw new IpcError(ErrorCode.TooLarge, 'frame too large');
       writeU32(data, payload, total % 2 ** 32);
       writeU32(data, payload + 4, Math.floor(total / 2 ** 32));
       payload += 8;
