@@ -17,6 +17,9 @@ export const c = {
   ),
   munmap: libc.func('int munmap(void *addr, size_t length)'),
   close: libc.func('int close(int fd)'),
+  lseek: libc.func('int64_t lseek(int fd, int64_t offset, int whence)'),
+  // Returns the error number itself (not -1 and errno).
+  posixFallocate: libc.func('int posix_fallocate(int fd, int64_t offset, int64_t len)'),
   // A fixed prototype, not the variadic one: koffi cannot call variadic functions async.
   futex: libc.func(
     'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
@@ -44,6 +47,7 @@ export const linux = {
   SYS_futex: process.arch === 'arm64' ? 98 : 202,
   FUTEX_WAIT: 0,
   FUTEX_WAKE: 1,
+  SEEK_END: 2,
   EAGAIN: 11,
   EINTR: 4,
   ETIMEDOUT: 110,

@@ -72,7 +72,15 @@ export function nodeFutex(segment: NodeSegment): NodeFutex {
       });
     },
     wake(control, index) {
-      c.futex(linux.SYS_futex, address(control, index), linux.FUTEX_WAKE, 1, null, null, 0);
+      c.futex(
+        linux.SYS_futex,
+        address(control, index),
+        linux.FUTEX_WAKE,
+        0x7fffffff,
+        null,
+        null,
+        0,
+      );
     },
   };
 }

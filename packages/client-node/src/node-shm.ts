@@ -1,4 +1,5 @@
 // POSIX shared-memory segments for Node, through koffi (spec/transport.md#naming-and-permissions).
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { c, errno, linux, viewMemory } from './libc.ts';
 import { osError } from './node-error.ts';
 
@@ -26,9 +27,11 @@ export class NodeSegment {
 
   /**
    * Creates a new segment of `size` bytes, readable and writable by this user only (mode
-   * 0600), and maps it. Fails if a segment of that name exists.
+   * 0600), and maps it. Fails if a segment of that name exists. With `reserve`, its pages are
+   * allocated now (posix_fallocate), so a full /dev/shm fails here with `TooLarge` instead of
+   * killing a process with SIGBUS when it first touches a page.
    */
-  static create(name: string, size: number): NodeSegment {
+  static create(name: string, size: number, reserve = false): NodeSegment {
     const fd = c.shmOpen(name, linux.O_RDWR | linux.O_CREAT | linux.O_EXCL, 0o600) as number;
     if (fd < 0) throw osError('shm_open', errno(), name);
     try {
@@ -37,18 +40,34 @@ export class NodeSegment {
         c.shmUnlink(name);
         throw error;
       }
+      const failed = reserve ? (c.posixFallocate(fd, 0, size) as number) : 0;
+      if (failed !== 0) {
+        c.shmUnlink(name);
+        throw osError('posix_fallocate', failed, `${name}, ${size} bytes`);
+      }
       return NodeSegment.map(fd, name, size);
     } finally {
       c.close(fd);
     }
   }
 
-  /** Maps an existing segment of `size` bytes. */
-  static open(name: string, size: number): NodeSegment {
+  /** Maps an existing segment: `size` bytes, or (by default) its whole current size. */
+  static open(name: string, size?: number): NodeSegment {
     const fd = c.shmOpen(name, linux.O_RDWR, 0) as number;
     if (fd < 0) throw osError('shm_open', errno(), name);
     try {
-      return NodeSegment.map(fd, name, size);
+      // The real size, not one read from the segment's header: mapping past the end of the
+      // object would turn a lie in the header into SIGBUS.
+      const actual = Number(c.lseek(fd, 0, linux.SEEK_END) as bigint | number);
+      if (actual < 0) throw osError('lseek', errno(), name);
+      const length = size ?? actual;
+      if (length <= 0 || length > actual) {
+        throw new IpcError(
+          ErrorCode.Unavailable,
+          `segment ${name} is ${actual} bytes, not ${length}`,
+        );
+      }
+      return NodeSegment.map(fd, name, length);
     } finally {
       c.close(fd);
     }

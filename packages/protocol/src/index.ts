@@ -1,5 +1,23 @@
 // Public API of @pluresdb-ipc/protocol: the generated codecs plus the runtime they rely on.
 
+export { CLIENT_PROTOCOL, ClientCore } from './client/client-core.ts';
+export type { CallOptions, ConnectOptions, ReconnectOptions } from './client/client-options.ts';
+export {
+  type BatchWrite,
+  IpcClient,
+  type ListPageOf,
+  type ListQuery,
+  type Subscription,
+  type WriteOutcome,
+} from './client/ipc-client.ts';
+export {
+  type DocumentInput,
+  documentBytes,
+  type JsonObject,
+  type JsonValue,
+  parseDocument,
+} from './client/json-values.ts';
+export type { ChangeEvent, WatchOptions } from './client/watch-queue.ts';
 export type * from './descriptor.ts';
 export { IpcError, type IpcErrorOptions } from './errors.ts';
 export { schemaDescriptor } from './gen/descriptors.ts';
@@ -14,6 +32,23 @@ export { RingReader } from './ring/ring-reader.ts';
 export { RingView } from './ring/ring-view.ts';
 export { type WaitOptions, type WaitOutcome, waitForData, waitForSpace } from './ring/ring-wait.ts';
 export { RingWriter } from './ring/ring-writer.ts';
+export * from './transport/control-layout.ts';
+export { ControlView, type NewSegment, type SegmentHeader } from './transport/control-view.ts';
+export { ringDoorbell } from './transport/doorbell.ts';
+export type {
+  AbortSignalLike,
+  AsyncFutex,
+  Platform,
+  ProcessIdentity,
+  SharedSegment,
+} from './transport/platform.ts';
+export {
+  checkChannelName,
+  DEFAULT_CHANNEL,
+  fnv1a64,
+  segmentName,
+} from './transport/segment-name.ts';
+export { now } from './wire/clock.ts';
 export { WireReader } from './wire/reader.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';
 export { defaultVerifyLimits, Verifier, type VerifyLimits } from './wire/verifier.ts';

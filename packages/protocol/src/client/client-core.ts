@@ -1,0 +1,503 @@
+// The runtime-agnostic client machinery: the session's life (connect, lose, reconnect), request
+// ids and matching, pipelining, timeouts, aborts, and the pump that reads answers without
+// blocking the event loop for longer than one spin slice.
+import { Builder } from 'flatbuffers';
+import { IpcError } from '../errors.ts';
+import { decodeFrame } from '../gen/readers.ts';
+import {
+  ErrorCode,
+  type Event,
+  type HelloOk,
+  type RequestBody,
+  type Response,
+  type ResponseBody,
+} from '../gen/types.ts';
+import { encodeFrame } from '../gen/writers.ts';
+import type { Platform } from '../transport/platform.ts';
+import { checkChannelName } from '../transport/segment-name.ts';
+import { now } from '../wire/clock.ts';
+import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
+import {
+  type CallOptions,
+  type ConnectOptions,
+  LIVENESS_CHECK_MS,
+  type ResolvedOptions,
+  resolveOptions,
+} from './client-options.ts';
+import { ClientSession, remaining } from './client-session.ts';
+import { PendingCalls } from './pending-calls.ts';
+
+/** The protocol versions this client speaks (spec/versioning.md). */
+export const CLIENT_PROTOCOL = { min: 1, max: 1 } as const;
+/** Largest spin slice before the pump lets timers and I/O run, in ms. */
+const SPIN_SLICE_MS = 0.05;
+
+/** Receives a subscription's events, and its end when the session is lost. */
+export interface SubscriptionSink {
+  event(event: Event): void;
+  end(error: IpcError): void;
+}
+
+/** The body type answering each request on `Ok` (spec/messages.md#responses). */
+type AnswerMap = { [B in ResponseBody as B['type']]: B['value'] };
+type Answer<T extends ResponseBody['type']> = AnswerMap[T];
+
+/** The client core; `IpcClient` adds the typed operations on top. */
+export class ClientCore {
+  /** The channel this client talks to. */
+  readonly channel: string;
+  protected readonly platform: Platform;
+  protected readonly options: ResolvedOptions;
+  private session: ClientSession | undefined;
+  private sessionTerms: HelloOk | undefined;
+  private limits: VerifyLimits = defaultVerifyLimits;
+  private readonly pending: PendingCalls;
+  private readonly subscriptions = new Map<bigint, SubscriptionSink>();
+  private readonly builder = new Builder(1024);
+  private nextId = 1;
+  private pumping: Promise<void> | undefined;
+  private reconnecting: Promise<void> | undefined;
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  protected constructor(platform: Platform, channel: string, options: ConnectOptions) {
+    checkChannelName(channel);
+    this.platform = platform;
+    this.channel = channel;
+    this.options = resolveOptions(options);
+    this.pending = new PendingCalls(platform);
+  }
+
+  /** The terms of the current session (from HelloOk), or undefined while disconnected. */
+  get terms(): HelloOk | undefined {
+    return this.sessionTerms;
+  }
+
+  /** True while a session is established. */
+  get connected(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Establishes the first session; throws `Unavailable` when no server runs. */
+  protected async start(): Promise<void> {
+    await this.establish();
+  }
+
+  /**
+   * Closes the client: pending requests fail with `Closed`, subscriptions end, the slot is
+   * freed. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const error = new IpcError(ErrorCode.Closed, 'the client was closed');
+    const session = this.session;
+    this.session = undefined;
+    this.sessionTerms = undefined;
+    this.pending.failAll(error);
+    this.endSubscriptions(error);
+    for (const wake of this.waiters) wake();
+    if (session) {
+      session.leave();
+      await this.pumping;
+      session.unmap();
+    }
+    await this.reconnecting?.catch(() => undefined);
+  }
+
+  /** Sends a request and resolves with the body that answers it. */
+  protected call<T extends ResponseBody['type']>(
+    body: RequestBody,
+    expect: T,
+    options: CallOptions = {},
+  ): Promise<Answer<T>> {
+    return this.callWith(body, expect, options, undefined);
+  }
+
+  /**
+   * Like {@link call}, and `onAnswer` runs synchronously when the answer is read, before any
+   * later frame (so a subscription is registered before its first event).
+   */
+  protected async callWith<T extends ResponseBody['type']>(
+    body: RequestBody,
+    expect: T,
+    options: CallOptions,
+    onAnswer: ((value: Answer<T>) => void) | undefined,
+  ): Promise<Answer<T>> {
+    const deadline = now() + (options.timeoutMs ?? this.options.timeoutMs);
+    const signal = options.signal;
+    if (signal?.aborted)
+      throw new IpcError(ErrorCode.Aborted, 'aborted before it was sent', { cause: signal.reason });
+    const session = this.session ?? (await this.waitForSession(deadline));
+    const id = this.nextId++;
+    const frame = this.encode(id, body, session);
+    return new Promise<Answer<T>>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (this.pending.take(id))
+          reject(new IpcError(ErrorCode.Aborted, 'aborted', { cause: signal?.reason }));
+      };
+      this.pending.add(id, {
+        expect,
+        deadline,
+        settle: (response, error) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (error) return reject(error);
+          const value = ((response as Response).body as ResponseBody).value as unknown as Answer<T>;
+          try {
+            onAnswer?.(value);
+          } catch (cause) {
+            return reject(IpcError.from(cause, ErrorCode.Internal));
+          }
+          resolve(value);
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      session.send(frame);
+      this.ensurePump(session);
+    });
+  }
+
+  /**
+   * The synchronous form of {@link call}: blocks the thread (spinning, then sleeping on the
+   * futex) until the answer arrives. Other answers read meanwhile settle their own promises.
+   */
+  protected callSync<T extends ResponseBody['type']>(
+    body: RequestBody,
+    expect: T,
+    options: CallOptions = {},
+  ): Answer<T> {
+    const session = this.session;
+    if (session === undefined) {
+      throw new IpcError(
+        ErrorCode.Unavailable,
+        this.closed
+          ? 'the client is closed'
+          : 'not connected (sync calls do not wait for a reconnect)',
+      );
+    }
+    const deadline = now() + (options.timeoutMs ?? this.options.timeoutMs);
+    const id = this.nextId++;
+    const frame = this.encode(id, body, session);
+    let outcome: { value?: Answer<T>; error?: IpcError } | undefined;
+    this.pending.add(id, {
+      expect,
+      deadline,
+      settle: (response, error) => {
+        outcome = error
+          ? { error }
+          : { value: ((response as Response).body as ResponseBody).value as unknown as Answer<T> };
+      },
+    });
+    session.send(frame);
+    while (outcome === undefined) {
+      this.drain(session);
+      if (outcome !== undefined) break;
+      if (this.session !== session) throw this.lostError();
+      if (now() >= deadline) {
+        this.pending.take(id);
+        throw new IpcError(ErrorCode.Timeout, `no response within the timeout (request ${id})`);
+      }
+      if (!this.spin(session, this.options.spinMicros / 1000)) {
+        const slept = session.sleepSync(Math.min(LIVENESS_CHECK_MS, remaining(deadline) + 1));
+        this.checkSession(session, slept === 'timed-out');
+      }
+    }
+    if (outcome.error) throw outcome.error;
+    return outcome.value as unknown as Answer<T>;
+  }
+
+  /** Registers a subscription's sink under the id the server chose. */
+  protected addSubscription(id: bigint, sink: SubscriptionSink): void {
+    this.subscriptions.set(id, sink);
+    if (this.session) this.ensurePump(this.session);
+  }
+
+  /** Forgets a subscription locally (events for it are ignored from now on). */
+  protected removeSubscription(id: bigint): void {
+    this.subscriptions.delete(id);
+  }
+
+  /** Encodes a request; refuses (sending nothing) a frame over the session's limit. */
+  private encode(id: number, body: RequestBody, session: ClientSession): Uint8Array {
+    const frame = encodeFrame(this.builder, {
+      message: { type: 'Request', value: { id: BigInt(id), body } },
+    });
+    const limit = Number(this.sessionTerms?.maxFrameBytes ?? session.header.maxFrameBytes);
+    if (frame.length > limit) {
+      throw new IpcError(
+        ErrorCode.TooLarge,
+        `the request is ${frame.length} bytes, over the session's ${limit}-byte frame limit; nothing was sent`,
+      );
+    }
+    return frame;
+  }
+
+  /** Reads and dispatches what the server sent, and writes queued output; true on progress. */
+  private drain(session: ClientSession): boolean {
+    let progressed = session.flush();
+    for (let n = 0; n < 1024; n++) {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = session.read();
+      } catch (error) {
+        this.lose(session, IpcError.from(error, ErrorCode.Malformed));
+        return true;
+      }
+      if (bytes === undefined) break;
+      progressed = true;
+      let message: ReturnType<typeof decodeFrame>['message'];
+      try {
+        message = decodeFrame(bytes, this.limits).message;
+      } catch (error) {
+        this.lose(session, IpcError.from(error, ErrorCode.Malformed));
+        return true;
+      }
+      if (message.type === 'Response') this.pending.answer(message.value);
+      else if (message.type === 'Event')
+        this.subscriptions.get(message.value.subscriptionId)?.event(message.value);
+      if (this.session !== session) return true;
+    }
+    return progressed;
+  }
+
+  /** Busy-waits up to `ms` for data from the server or room for queued output. */
+  private spin(session: ClientSession, ms: number): boolean {
+    const until = now() + ms;
+    do {
+      if (session.hasData() || (session.hasQueuedOutput() && session.flush())) return true;
+    } while (now() < until);
+    return false;
+  }
+
+  /** True while the pump has a reason to run. */
+  private busy(session: ClientSession): boolean {
+    return this.pending.size > 0 || this.subscriptions.size > 0 || session.hasQueuedOutput();
+  }
+
+  private ensurePump(session: ClientSession): void {
+    if (this.pumping === undefined) {
+      this.pumping = this.pump(session).finally(() => {
+        this.pumping = undefined;
+        if (this.session === session && this.busy(session)) this.ensurePump(session);
+      });
+    }
+  }
+
+  /**
+   * Reads answers while anything is in flight: drains, spins in slices between event-loop
+   * turns for `spinMicros` after the last progress, then sleeps on the futex (off the main
+   * thread) and checks the server's liveness whenever a sleep times out.
+   */
+  private async pump(session: ClientSession): Promise<void> {
+    const spinMs = this.options.spinMicros / 1000;
+    let lastProgress = now();
+    while (this.session === session) {
+      if (this.drain(session)) {
+        // A macrotask turn, not a microtask: the callers of settled requests resume through
+        // several promise hops, and must all have run (and sent their next requests) before
+        // this loop spins again.
+        await this.platform.yieldToEventLoop();
+        lastProgress = now();
+        continue;
+      }
+      const idle = now() - lastProgress;
+      if (idle < spinMs) {
+        if (!this.spin(session, Math.min(SPIN_SLICE_MS, spinMs - idle)))
+          await this.platform.yieldToEventLoop();
+        continue;
+      }
+      if (!this.busy(session)) return;
+      const slept = await session.sleepAsync(LIVENESS_CHECK_MS);
+      if (this.session !== session) return;
+      this.checkSession(session, slept === 'timed-out');
+      lastProgress = now();
+    }
+  }
+
+  /** Ends the session if the server ended it, stopped or (when `deep`) died. */
+  private checkSession(session: ClientSession, deep: boolean): void {
+    const failure = session.failure(deep);
+    if (failure) this.lose(session, failure);
+  }
+
+  /** The session is over: fail what was in flight, end subscriptions, maybe reconnect. */
+  private lose(session: ClientSession, error: IpcError): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    this.sessionTerms = undefined;
+    const lost =
+      error.code === ErrorCode.Malformed
+        ? error
+        : new IpcError(ErrorCode.Unavailable, `session lost: ${error.rawMessage}`, {
+            cause: error,
+          });
+    this.pending.failAll(lost);
+    this.endSubscriptions(lost);
+    session.leave();
+    const pump = this.pumping;
+    if (pump) void pump.then(() => session.unmap());
+    else session.unmap();
+    if (this.options.reconnect.enabled && !this.closed) this.reconnectInBackground();
+  }
+
+  private lostError(): IpcError {
+    return new IpcError(
+      this.closed ? ErrorCode.Closed : ErrorCode.Unavailable,
+      this.closed ? 'the client was closed' : 'the session was lost',
+    );
+  }
+
+  private endSubscriptions(error: IpcError): void {
+    const sinks = [...this.subscriptions.values()];
+    this.subscriptions.clear();
+    for (const sink of sinks) sink.end(error);
+  }
+
+  /** Waits (bounded by `deadline`) for a session, or fails at once when told to. */
+  private waitForSession(deadline: number): Promise<ClientSession> {
+    if (this.closed) return Promise.reject(new IpcError(ErrorCode.Closed, 'the client is closed'));
+    if (this.options.whileDisconnected === 'fail' || !this.options.reconnect.enabled) {
+      return Promise.reject(
+        new IpcError(ErrorCode.Unavailable, `not connected to channel "${this.channel}"`),
+      );
+    }
+    this.reconnectInBackground();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.session) {
+          cleanup();
+          resolve(this.session);
+        } else if (this.closed || now() >= deadline) {
+          cleanup();
+          reject(
+            this.closed
+              ? new IpcError(ErrorCode.Closed, 'the client was closed')
+              : new IpcError(
+                  ErrorCode.Unavailable,
+                  `not connected to channel "${this.channel}" before the timeout`,
+                ),
+          );
+        }
+      };
+      const cancel = this.platform.setTimer(check, remaining(deadline) + 1);
+      const cleanup = (): void => {
+        cancel();
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  private reconnectInBackground(): void {
+    if (this.reconnecting || this.closed) return;
+    this.reconnecting = this.reconnectLoop().finally(() => {
+      this.reconnecting = undefined;
+    });
+  }
+
+  private async reconnectLoop(): Promise<void> {
+    let delay = this.options.reconnect.initialDelayMs;
+    while (!this.closed && this.session === undefined) {
+      await new Promise<void>((resolve) => this.platform.setTimer(resolve, delay));
+      if (this.closed) return;
+      try {
+        await this.establish();
+      } catch {
+        delay = Math.min(delay * 2, this.options.reconnect.maxDelayMs);
+      }
+    }
+  }
+
+  /** Claims a slot, says Hello and waits for HelloOk (spec/transport.md#handshake). */
+  private async establish(): Promise<void> {
+    const deadline = now() + this.options.connectTimeoutMs;
+    const session = ClientSession.claim(this.platform, this.channel, CLIENT_PROTOCOL);
+    try {
+      const self = this.platform.self();
+      const id = this.nextId++;
+      const hello: RequestBody = {
+        type: 'Hello',
+        value: {
+          protocolVersion: CLIENT_PROTOCOL.max,
+          minProtocolVersion: CLIENT_PROTOCOL.min,
+          clientName: this.options.clientName,
+          runtime: this.platform.runtime,
+          pid: self.pid,
+          processStart: self.start,
+          credentials: this.options.credentials,
+        },
+      };
+      session.send(this.encode(id, hello, session));
+      session.open();
+      const response = await this.awaitHello(session, id, deadline);
+      const terms = checkHelloOk(response, session);
+      session.limitFrames(Number(terms.maxFrameBytes));
+      this.limits = { ...defaultVerifyLimits, maxBytes: Number(terms.maxFrameBytes) };
+      if (this.closed) throw new IpcError(ErrorCode.Closed, 'the client was closed');
+      this.session = session;
+      this.sessionTerms = terms;
+      for (const wake of this.waiters) wake();
+    } catch (error) {
+      session.unmap();
+      throw error;
+    }
+  }
+
+  /** Reads the handshake's answer (nothing else can arrive before it). */
+  private async awaitHello(
+    session: ClientSession,
+    id: number,
+    deadline: number,
+  ): Promise<Response> {
+    for (;;) {
+      const bytes = session.read();
+      if (bytes !== undefined) {
+        const message = decodeFrame(bytes, this.limits).message;
+        if (message.type !== 'Response' || Number(message.value.id) !== id) {
+          throw new IpcError(
+            ErrorCode.Malformed,
+            'the server sent something other than the answer to Hello',
+          );
+        }
+        return message.value;
+      }
+      const failure = session.failure(false);
+      if (failure) throw failure;
+      if (now() >= deadline)
+        throw new IpcError(
+          ErrorCode.Timeout,
+          `the server of channel "${this.channel}" did not answer Hello in time`,
+        );
+      const slept = await session.sleepAsync(Math.min(LIVENESS_CHECK_MS, remaining(deadline) + 1));
+      if (slept === 'timed-out') {
+        const dead = session.failure(true);
+        if (dead) throw dead;
+      }
+    }
+  }
+}
+
+/** Checks HelloOk against the handshake rules (spec/messages.md#handshake). */
+function checkHelloOk(response: Response, session: ClientSession): HelloOk {
+  if (response.code !== ErrorCode.Ok) {
+    throw new IpcError(response.code, response.message ?? 'the server refused the session');
+  }
+  if (response.body?.type !== 'HelloOk')
+    throw new IpcError(ErrorCode.Malformed, 'Hello was not answered with HelloOk');
+  const terms = response.body.value;
+  if (terms.protocolVersion < CLIENT_PROTOCOL.min || terms.protocolVersion > CLIENT_PROTOCOL.max) {
+    throw new IpcError(
+      ErrorCode.VersionMismatch,
+      `the server chose protocol version ${terms.protocolVersion}`,
+    );
+  }
+  if (
+    terms.maxFrameBytes === 0n ||
+    terms.maxFrameBytes > 2_147_483_647n ||
+    terms.maxValueBytes === 0n ||
+    terms.ringBytes !== session.header.ringBytes
+  ) {
+    throw new IpcError(ErrorCode.Malformed, 'HelloOk breaks the handshake rules');
+  }
+  return terms;
+}

@@ -1,0 +1,321 @@
+// The client's operations (spec/messages.md#requests), each as a promise and, for the common
+// ones, a synchronous variant. Runtime bindings subclass this with a `connect` of their own.
+import { IpcError } from '../errors.ts';
+import {
+  BatchOpKind,
+  ErrorCode,
+  type Event,
+  EventKind,
+  type StatsResult,
+  type Record as WireRecord,
+} from '../gen/types.ts';
+import type { Platform } from '../transport/platform.ts';
+import { ClientCore } from './client-core.ts';
+import type { CallOptions, ConnectOptions } from './client-options.ts';
+import {
+  type DocumentInput,
+  documentBytes,
+  type JsonObject,
+  parseDocument,
+} from './json-values.ts';
+import { type ChangeEvent, type WatchOptions, WatchQueue } from './watch-queue.ts';
+
+/** What a write did: the HLC of its change (0n when nothing changed) and how many records changed. */
+export interface WriteOutcome {
+  readonly hlc: bigint;
+  readonly count: number;
+}
+
+/** One write of {@link IpcClient.batch}. */
+export type BatchWrite =
+  | { readonly kind: 'put' | 'patch'; readonly key: string; readonly value: DocumentInput }
+  | { readonly kind: 'delete'; readonly key: string };
+
+/** Arguments of {@link IpcClient.list}. */
+export interface ListQuery {
+  /** Only keys starting with this. */
+  readonly prefix?: string;
+  /** Only keys strictly after this one (the previous page's `next`). */
+  readonly after?: string;
+  /** Largest page; 0 or absent means the server's default (100). */
+  readonly limit?: number;
+}
+
+/** One page of {@link IpcClient.list}. */
+export interface ListPageOf<T> {
+  readonly items: readonly { readonly key: string; readonly value: T }[];
+  /** Pass as `after` for the next page; undefined on the last page. */
+  readonly next: string | undefined;
+}
+
+/** A live subscription. */
+export interface Subscription {
+  readonly id: bigint;
+  /** Stops it; events already read may still have been delivered. */
+  unsubscribe(options?: CallOptions): Promise<void>;
+}
+
+/** The PluresDB IPC client: one session with the server of a channel, reconnecting on its own. */
+export class IpcClient extends ClientCore {
+  /** Use a runtime package's `IPCClient.connect` (or {@link connectWith}) instead. */
+  constructor(platform: Platform, channel: string, options: ConnectOptions) {
+    super(platform, channel, options);
+  }
+
+  /** Connects through `platform` (runtime packages wrap this as `IPCClient.connect`). */
+  static async connectWith(
+    platform: Platform,
+    channel: string,
+    options: ConnectOptions = {},
+  ): Promise<IpcClient> {
+    const client = new IpcClient(platform, channel, options);
+    await client.start();
+    return client;
+  }
+
+  /** Replaces a record's data. */
+  async put(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome> {
+    return this.call(
+      { type: 'Put', value: { key, value: documentBytes(value) } },
+      'WriteResult',
+      options,
+    );
+  }
+
+  /** Sets the given fields, keeping the others. */
+  async patch(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome> {
+    return this.call(
+      { type: 'Patch', value: { key, value: documentBytes(value) } },
+      'WriteResult',
+      options,
+    );
+  }
+
+  /** A record's data, or undefined when it does not exist or is deleted. */
+  async get(key: string, options?: CallOptions): Promise<JsonObject | undefined> {
+    const bytes = await this.getBytes(key, options);
+    return bytes === undefined ? undefined : parseDocument(bytes);
+  }
+
+  /** A record's data as UTF-8 JSON bytes, or undefined. */
+  async getBytes(key: string, options?: CallOptions): Promise<Uint8Array | undefined> {
+    return (await this.call({ type: 'Get', value: { key } }, 'GetResult', options)).value;
+  }
+
+  /** A record with its CRDT metadata, or undefined when it does not exist or is deleted. */
+  async getRecord(key: string, options?: CallOptions): Promise<WireRecord | undefined> {
+    return (await this.call({ type: 'GetRecord', value: { key } }, 'RecordResult', options)).record;
+  }
+
+  /** Deletes a record; `count` is 0 when it was not live. */
+  async delete(key: string, options?: CallOptions): Promise<WriteOutcome> {
+    return this.call({ type: 'Delete', value: { key } }, 'WriteResult', options);
+  }
+
+  /** One page of live records in key order. */
+  async list(query: ListQuery = {}, options?: CallOptions): Promise<ListPageOf<JsonObject>> {
+    const page = await this.call({ type: 'List', value: listBody(query) }, 'ListResult', options);
+    return {
+      items: (page.items ?? []).map((item) => ({
+        key: item.key,
+        value: parseDocument(item.value),
+      })),
+      next: page.nextAfter,
+    };
+  }
+
+  /** Every live record matching `query.prefix`, page by page (`limit` is the page size). */
+  async *listAll(
+    query: Omit<ListQuery, 'after'> = {},
+    options?: CallOptions,
+  ): AsyncGenerator<{ key: string; value: JsonObject }> {
+    let after: string | undefined;
+    do {
+      const page = await this.list(
+        { ...query, ...(after === undefined ? {} : { after }) },
+        options,
+      );
+      yield* page.items;
+      after = page.next;
+    } while (after !== undefined);
+  }
+
+  /** Applies several writes atomically, in order. */
+  async batch(writes: readonly BatchWrite[], options?: CallOptions): Promise<WriteOutcome> {
+    return this.call(
+      { type: 'Batch', value: { ops: writes.map(batchOp) } },
+      'WriteResult',
+      options,
+    );
+  }
+
+  /** Merges another replica's state of a record (from `getRecord` elsewhere). */
+  async merge(record: WireRecord, options?: CallOptions): Promise<WriteOutcome> {
+    return this.call({ type: 'Merge', value: { record } }, 'WriteResult', options);
+  }
+
+  /** Server and store statistics. */
+  async stats(options?: CallOptions): Promise<StatsResult> {
+    return this.call({ type: 'Stats', value: {} }, 'StatsResult', options);
+  }
+
+  /** A round trip; resolves with the echoed payload. */
+  async ping(payload?: Uint8Array, options?: CallOptions): Promise<Uint8Array | undefined> {
+    return (await this.call({ type: 'Ping', value: { payload } }, 'Pong', options)).payload;
+  }
+
+  /**
+   * Calls `listener` for every change committed to keys starting with `prefix`, from the moment
+   * this resolves. `onEnd` hears why it ended if the session is lost.
+   */
+  async subscribe(
+    prefix: string,
+    listener: (event: ChangeEvent) => void,
+    options: CallOptions & { onEnd?: (error: IpcError) => void } = {},
+  ): Promise<Subscription> {
+    const { onEnd, ...callOptions } = options;
+    const result = await this.callWith(
+      { type: 'Subscribe', value: { prefix } },
+      'SubscribeResult',
+      callOptions,
+      (answer) => {
+        this.addSubscription(answer.subscriptionId, {
+          event: (event) => listener(changeEvent(event)),
+          end: (error) => onEnd?.(error),
+        });
+      },
+    );
+    const id = result.subscriptionId;
+    return {
+      id,
+      unsubscribe: async (unsubscribeOptions?: CallOptions) => {
+        this.removeSubscription(id);
+        if (!this.connected) return;
+        try {
+          await this.call(
+            { type: 'Unsubscribe', value: { subscriptionId: id } },
+            'WriteResult',
+            unsubscribeOptions,
+          );
+        } catch (error) {
+          // NotFound: the session that owned it is gone already, so it is over either way.
+          if (
+            !IpcError.is(error) ||
+            (error.code !== ErrorCode.NotFound &&
+              error.code !== ErrorCode.Unavailable &&
+              error.code !== ErrorCode.Closed)
+          )
+            throw error;
+        }
+      },
+    };
+  }
+
+  /**
+   * Changes under `prefix` as an async iterator: `for await (const change of client.watch('users/'))`.
+   * Ends when `options.signal` aborts or the loop breaks; throws `Unavailable` if the session is
+   * lost (changes may have been missed: list again, then watch again), and `Busy` when more
+   * than `maxBuffered` changes wait unread.
+   */
+  watch(prefix = '', options: WatchOptions = {}): AsyncIterableIterator<ChangeEvent> {
+    return new WatchQueue(
+      (listener, onEnd) => this.subscribe(prefix, listener, { onEnd }),
+      options,
+    );
+  }
+
+  /** Synchronous {@link put}: blocks the thread until the answer (scripts, hot loops). */
+  putSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome {
+    return this.callSync(
+      { type: 'Put', value: { key, value: documentBytes(value) } },
+      'WriteResult',
+      options,
+    );
+  }
+
+  /** Synchronous {@link patch}. */
+  patchSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome {
+    return this.callSync(
+      { type: 'Patch', value: { key, value: documentBytes(value) } },
+      'WriteResult',
+      options,
+    );
+  }
+
+  /** Synchronous {@link get}. */
+  getSync(key: string, options?: CallOptions): JsonObject | undefined {
+    const bytes = this.callSync({ type: 'Get', value: { key } }, 'GetResult', options).value;
+    return bytes === undefined ? undefined : parseDocument(bytes);
+  }
+
+  /** Synchronous {@link getBytes}. */
+  getBytesSync(key: string, options?: CallOptions): Uint8Array | undefined {
+    return this.callSync({ type: 'Get', value: { key } }, 'GetResult', options).value;
+  }
+
+  /** Synchronous {@link delete}. */
+  deleteSync(key: string, options?: CallOptions): WriteOutcome {
+    return this.callSync({ type: 'Delete', value: { key } }, 'WriteResult', options);
+  }
+
+  /** Synchronous {@link list}. */
+  listSync(query: ListQuery = {}, options?: CallOptions): ListPageOf<JsonObject> {
+    const page = this.callSync({ type: 'List', value: listBody(query) }, 'ListResult', options);
+    return {
+      items: (page.items ?? []).map((item) => ({
+        key: item.key,
+        value: parseDocument(item.value),
+      })),
+      next: page.nextAfter,
+    };
+  }
+
+  /** Synchronous {@link batch}. */
+  batchSync(writes: readonly BatchWrite[], options?: CallOptions): WriteOutcome {
+    return this.callSync(
+      { type: 'Batch', value: { ops: writes.map(batchOp) } },
+      'WriteResult',
+      options,
+    );
+  }
+
+  /** Synchronous {@link stats}. */
+  statsSync(options?: CallOptions): StatsResult {
+    return this.callSync({ type: 'Stats', value: {} }, 'StatsResult', options);
+  }
+
+  /** Synchronous {@link ping}. */
+  pingSync(payload?: Uint8Array, options?: CallOptions): Uint8Array | undefined {
+    return this.callSync({ type: 'Ping', value: { payload } }, 'Pong', options).payload;
+  }
+}
+
+function listBody(query: ListQuery) {
+  const limit = query.limit ?? 0;
+  if (!Number.isInteger(limit) || limit < 0 || limit > 0xffffffff) {
+    throw new IpcError(
+      ErrorCode.InvalidArgument,
+      'list limit must be an integer from 0 to 2^32 - 1',
+    );
+  }
+  return { prefix: query.prefix, after: query.after, limit };
+}
+
+function batchOp(write: BatchWrite) {
+  if (write.kind === 'delete') return { kind: BatchOpKind.Delete, key: write.key };
+  const kind = write.kind === 'put' ? BatchOpKind.Put : BatchOpKind.Patch;
+  return { kind, key: write.key, value: documentBytes(write.value) };
+}
+
+function changeEvent(event: Event): ChangeEvent {
+  const value = event.value;
+  return {
+    subscriptionId: event.subscriptionId,
+    seq: event.seq,
+    kind: event.kind === EventKind.Delete ? 'delete' : 'upsert',
+    key: event.key,
+    value: value === undefined ? undefined : parseDocument(value),
+    hlc: event.hlc,
+    actor: event.actor,
+  };
+}

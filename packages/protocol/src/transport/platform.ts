@@ -1,0 +1,67 @@
+// What a runtime binding supplies to the runtime-agnostic transport: shared memory, a futex
+// that works across processes, and process identities. Node, Bun and Deno each implement it
+// over their FFI; everything else in the transport is shared.
+import type { Futex, FutexWaitResult } from '../ring/futex.ts';
+
+/** A process, identified so that a reused pid is not mistaken for the same process. */
+export interface ProcessIdentity {
+  readonly pid: number;
+  /** Start time (Linux: field 22 of /proc/PID/stat, clock ticks since boot). */
+  readonly start: bigint;
+}
+
+/** A futex that can also wait without blocking the caller's event loop. */
+export interface AsyncFutex extends Futex {
+  /** Like `wait`, off the main thread; resolves when woken, on a value change or timeout. */
+  waitAsync(
+    control: Int32Array,
+    index: number,
+    expected: number,
+    timeoutMs: number,
+  ): Promise<FutexWaitResult>;
+}
+
+/** One mapped shared-memory segment. */
+export interface SharedSegment {
+  /** Its shm_open name (starts with "/"). */
+  readonly name: string;
+  /** The mapping; invalid after `unmap`. */
+  readonly buffer: ArrayBuffer;
+  /** A futex on words of this mapping. */
+  readonly futex: AsyncFutex;
+  /** Unmaps it (every view of `buffer` must be dropped first). */
+  unmap(): void;
+}
+
+/** The runtime binding. */
+export interface Platform {
+  /** The runtime and its version, e.g. `node 20.20.2` (sent in Hello). */
+  readonly runtime: string;
+  /** The effective user id (part of every segment name). */
+  userId(): number;
+  /** This process's identity. */
+  self(): ProcessIdentity;
+  /** True while the process `identity` names still runs (same pid and same start time). */
+  isAlive(identity: ProcessIdentity): boolean;
+  /** Maps an existing segment, whatever its size. Missing: IpcError `Unavailable`. */
+  openSegment(name: string): SharedSegment;
+  /** Creates (mode 0600, exclusive) and maps a segment with its pages reserved. */
+  createSegment(name: string, size: number): SharedSegment;
+  /** Removes a segment's name (missing names are ignored). */
+  unlinkSegment(name: string): void;
+  /** Lets timers and I/O run (a macrotask turn), then resolves. */
+  yieldToEventLoop(): Promise<void>;
+  /**
+   * Calls `callback` after `ms`, without keeping the process alive; returns the cancel
+   * function. (The protocol package declares no host globals, so timers come from here.)
+   */
+  setTimer(callback: () => void, ms: number): () => void;
+}
+
+/** The part of `AbortSignal` the client uses (structural, so any host's signal fits). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}

@@ -1,0 +1,358 @@
+// The PluresDB IPC server: owns a channel's segment and the store, adopts client sessions,
+// and runs one loop that serves them all. The loop spins briefly between event-loop turns
+// while there is traffic, then sleeps on the server doorbell (off the main thread), so an idle
+// server uses no CPU (spec/transport.md#wake-protocol).
+import { readFileSync } from 'node:fs';
+import { nodePlatform } from '@pluresdb-ipc/client-node';
+import {
+  type AsyncFutex,
+  ControlView,
+  checkChannelName,
+  ErrorCode,
+  HeaderWord,
+  IpcError,
+  isValidRingCapacity,
+  MAX_CLIENTS,
+  MAX_SEGMENT_BYTES,
+  now,
+  type Platform,
+  type ProcessIdentity,
+  ringDoorbell,
+  type SegmentLayout,
+  ServerState,
+  type SharedSegment,
+  SlotState,
+  SlotWord,
+  segmentLayout,
+} from '@pluresdb-ipc/protocol';
+import { openStore, type Store } from '@pluresdb-ipc/store';
+import { Builder } from 'flatbuffers';
+import { createChannelSegment } from './channel-segment.ts';
+import type { ServerCore } from './server-core.ts';
+import {
+  type ResolvedServeOptions,
+  resolveServeOptions,
+  type ServeOptions,
+} from './server-options.ts';
+import { SERVER_PROTOCOL, ServerSession } from './server-session.ts';
+
+/** How often the server checks that its clients still run. */
+const LIVENESS_INTERVAL_MS = 250;
+/** How long the loop sleeps at most. */
+const SLEEP_MS = 200;
+/** How long a claimed slot may stay without a client identity before it is reclaimed. */
+const CLAIM_GRACE_MS = 2_000;
+/** How long shutdown waits for in-flight writes and unread answers. */
+const DRAIN_MS = 3_000;
+const SPIN_SLICE_MS = 0.05;
+
+const version: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+/** A running server. */
+export class IpcServer implements ServerCore {
+  readonly options: ResolvedServeOptions;
+  readonly control: ControlView;
+  readonly layout: SegmentLayout;
+  readonly futex: AsyncFutex;
+  readonly store: Store;
+  readonly builder = new Builder(4096);
+  readonly identity: ProcessIdentity;
+  readonly version = version;
+  /** The shm_open name of the channel's segment. */
+  readonly segmentName: string;
+  stopping = false;
+  requests = 0;
+  inFlight = 0;
+  private readonly platform: Platform;
+  private readonly segment: SharedSegment;
+  private readonly sessions = new Map<number, ServerSession>();
+  private readonly claimedSince = new Map<number, number>();
+  private readonly startedAt = Date.now();
+  private lastDoorbell = -1;
+  private loop: Promise<void> | undefined;
+  private livenessTimer: ReturnType<typeof setInterval> | undefined;
+  private stopped: Promise<void> | undefined;
+  private settledWaiter: (() => void) | undefined;
+
+  private constructor(
+    options: ResolvedServeOptions,
+    platform: Platform,
+    segment: SharedSegment,
+    store: Store,
+    layout: SegmentLayout,
+  ) {
+    this.options = options;
+    this.platform = platform;
+    this.segment = segment;
+    this.store = store;
+    this.layout = layout;
+    this.control = new ControlView(segment.buffer);
+    this.futex = segment.futex;
+    this.identity = platform.self();
+    this.segmentName = segment.name;
+  }
+
+  /**
+   * Starts a server: creates the channel's segment (cleaning up after a dead server, refusing
+   * while a live one runs), opens the store, and begins serving.
+   */
+  static async start(
+    options: ServeOptions = {},
+    platform: Platform = nodePlatform,
+  ): Promise<IpcServer> {
+    const resolved = resolveServeOptions(options);
+    checkChannelName(resolved.channel);
+    if (
+      !Number.isInteger(resolved.maxClients) ||
+      resolved.maxClients < 1 ||
+      resolved.maxClients > MAX_CLIENTS
+    ) {
+      throw new IpcError(ErrorCode.InvalidArgument, `max clients must be 1 to ${MAX_CLIENTS}`);
+    }
+    if (!isValidRingCapacity(resolved.ringBytes)) {
+      throw new IpcError(
+        ErrorCode.InvalidArgument,
+        'ring bytes must be a power of two from 4096 to 2^30',
+      );
+    }
+    const layout = segmentLayout({
+      maxClients: resolved.maxClients,
+      ringBytes: resolved.ringBytes,
+    });
+    if (layout.segmentBytes > MAX_SEGMENT_BYTES) {
+      throw new IpcError(
+        ErrorCode.InvalidArgument,
+        `${resolved.maxClients} clients × 2 rings of ${resolved.ringBytes} bytes exceed the 2 GiB segment limit`,
+      );
+    }
+    const segment = await createChannelSegment(platform, resolved.channel, layout.segmentBytes);
+    let store: Store;
+    try {
+      new ControlView(segment.buffer).initialize({
+        layout,
+        protocolMin: SERVER_PROTOCOL.min,
+        protocolMax: SERVER_PROTOCOL.max,
+        server: platform.self(),
+        maxFrameBytes: resolved.maxFrameBytes,
+        channel: resolved.channel,
+      });
+      store = await openStore({
+        path: resolved.dataDir,
+        durability: resolved.durability,
+        maxValueBytes: resolved.maxValueBytes,
+      });
+    } catch (error) {
+      platform.unlinkSegment(segment.name);
+      segment.unmap();
+      throw error;
+    }
+    const server = new IpcServer(resolved, platform, segment, store, layout);
+    server.control.setState(ServerState.Ready);
+    server.loop = server.run();
+    server.livenessTimer = setInterval(() => server.checkClients(), LIVENESS_INTERVAL_MS);
+    return server;
+  }
+
+  /** Number of client sessions being served. */
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Stops: no new sessions; requests still unread are answered `Unavailable`; writes in flight
+   * finish and their answers are delivered (up to 3 s); then every session ends, the store is
+   * flushed and closed, and the segment is removed. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  log(line: string): void {
+    this.options.log(`pluresdb-ipc: ${line}`);
+  }
+
+  kick(): void {
+    ringDoorbell(this.control.words, HeaderWord.doorbell, this.futex);
+  }
+
+  writeSettled(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) this.settledWaiter?.();
+  }
+
+  statsForClients() {
+    let subscriptions = 0;
+    for (const session of this.sessions.values()) subscriptions += session.subscriptionCount;
+    return {
+      clients: this.sessions.size,
+      subscriptions,
+      requests: BigInt(this.requests),
+      uptimeMs: BigInt(Date.now() - this.startedAt),
+      version,
+    };
+  }
+
+  /** The serving loop: poll, spin between event-loop turns, then sleep on the doorbell. */
+  private async run(): Promise<void> {
+    const spinMs = this.options.spinMicros / 1000;
+    let lastProgress = now();
+    let lastTurn = lastProgress;
+    while (!this.stopping) {
+      if (this.poll()) {
+        lastProgress = now();
+        // Let store completions and timers run regularly even under constant traffic.
+        if (lastProgress - lastTurn > 0.5) {
+          await this.platform.yieldToEventLoop();
+          lastTurn = now();
+        }
+        continue;
+      }
+      const idle = now() - lastProgress;
+      if (idle < spinMs) {
+        if (!this.spinFor(Math.min(SPIN_SLICE_MS, spinMs - idle))) {
+          await this.platform.yieldToEventLoop();
+          lastTurn = now();
+        }
+        continue;
+      }
+      await this.sleep();
+      lastProgress = now();
+    }
+  }
+
+  /** One pass over new slots and every session; true when anything happened. */
+  private poll(): boolean {
+    let progressed = false;
+    const doorbell = Atomics.load(this.control.words, HeaderWord.doorbell);
+    if (doorbell !== this.lastDoorbell) {
+      this.lastDoorbell = doorbell;
+      progressed = this.scanSlots();
+    }
+    for (const session of this.sessions.values()) {
+      if (session.service()) progressed = true;
+    }
+    return progressed;
+  }
+
+  private spinFor(ms: number): boolean {
+    const until = now() + ms;
+    const words = this.control.words;
+    do {
+      if (Atomics.load(words, HeaderWord.doorbell) !== this.lastDoorbell) return true;
+      for (const session of this.sessions.values()) if (session.canProgress()) return true;
+    } while (now() < until);
+    return false;
+  }
+
+  /** Sleeps on the doorbell after announcing on every session (spec: doorbells). */
+  private async sleep(): Promise<void> {
+    const words = this.control.words;
+    const expected = Atomics.load(words, HeaderWord.doorbell);
+    for (const session of this.sessions.values()) session.announceSleep();
+    let work = expected !== this.lastDoorbell;
+    for (const session of this.sessions.values()) if (!work && session.canProgress()) work = true;
+    if (!work) await this.futex.waitAsync(words, HeaderWord.doorbell, expected, SLEEP_MS);
+    for (const session of this.sessions.values()) session.clearSleep();
+  }
+
+  /** Adopts `Open` slots and frees `Closed` ones. */
+  private scanSlots(): boolean {
+    let changed = false;
+    const { control, layout } = this;
+    for (let slot = 0; slot < layout.maxClients; slot++) {
+      const state = control.slotState(layout, slot);
+      if (state === SlotState.Open && !this.stopping) {
+        if (!control.transition(layout, slot, SlotState.Open, SlotState.Serving)) continue;
+        this.sessions.get(slot)?.drop();
+        this.sessions.set(slot, new ServerSession(this, slot, control.slotClient(layout, slot)));
+        changed = true;
+      } else if (state === SlotState.Closed) {
+        this.free(slot);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Frees a slot: forgets its session and resets its rings (spec: slot life cycle). */
+  private free(slot: number): void {
+    this.sessions.get(slot)?.drop();
+    this.sessions.delete(slot);
+    this.claimedSince.delete(slot);
+    this.control.resetSlot(this.layout, slot);
+  }
+
+  /** Reclaims the slots of clients that died, and claims abandoned half-way. */
+  private checkClients(): void {
+    const { control, layout } = this;
+    const t = Date.now();
+    for (let slot = 0; slot < layout.maxClients; slot++) {
+      const state = control.slotState(layout, slot);
+      if (state === SlotState.Free) continue;
+      if (state === SlotState.Closed) {
+        this.free(slot);
+        continue;
+      }
+      const client = control.slotClient(layout, slot);
+      if (client.pid === 0) {
+        const since = this.claimedSince.get(slot) ?? t;
+        this.claimedSince.set(slot, since);
+        if (t - since > CLAIM_GRACE_MS) this.free(slot);
+        continue;
+      }
+      if (!this.platform.isAlive(client)) {
+        const session = this.sessions.get(slot);
+        if (session) this.log(`client ${session.describe()} died; slot ${slot} freed`);
+        this.free(slot);
+      }
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.control.setState(ServerState.Stopping);
+    this.kick();
+    await this.loop;
+    for (const session of this.sessions.values()) session.refuseRemaining();
+    // Let writes in flight finish; their answers go out (or are queued) as they settle.
+    if (this.inFlight > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.settledWaiter = resolve;
+        }),
+        new Promise((resolve) => setTimeout(resolve, DRAIN_MS)),
+      ]);
+    }
+    await this.drainOutboxes(now() + DRAIN_MS);
+    for (const session of this.sessions.values())
+      session.end(ErrorCode.Unavailable, 'server stopping');
+    this.control.setState(ServerState.Stopped);
+    for (let slot = 0; slot < this.layout.maxClients; slot++) {
+      ringDoorbell(
+        this.control.words,
+        this.control.slotWord(this.layout, slot, SlotWord.doorbell),
+        this.futex,
+      );
+    }
+    if (this.livenessTimer) clearInterval(this.livenessTimer);
+    await this.store.close();
+    this.platform.unlinkSegment(this.segment.name);
+    this.segment.unmap();
+  }
+
+  /** Delivers queued answers while their clients read them, up to `deadline`. */
+  private async drainOutboxes(deadline: number): Promise<void> {
+    for (;;) {
+      let backlog = false;
+      for (const session of this.sessions.values()) {
+        session.service();
+        if (session.hasBacklog() && this.platform.isAlive(session.client)) backlog = true;
+      }
+      if (!backlog || now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}

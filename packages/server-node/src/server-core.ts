@@ -1,0 +1,41 @@
+// What a session needs from the server that hosts it.
+import type {
+  AsyncFutex,
+  ControlView,
+  ProcessIdentity,
+  SegmentLayout,
+} from '@pluresdb-ipc/protocol';
+import type { Store } from '@pluresdb-ipc/store';
+import type { Builder } from 'flatbuffers';
+import type { ResolvedServeOptions } from './server-options.ts';
+
+/** The server, as its sessions see it. */
+export interface ServerCore {
+  readonly options: ResolvedServeOptions;
+  readonly control: ControlView;
+  readonly layout: SegmentLayout;
+  readonly futex: AsyncFutex;
+  readonly store: Store;
+  /** One builder for every frame the server encodes (each is copied out at once). */
+  readonly builder: Builder;
+  readonly identity: ProcessIdentity;
+  readonly version: string;
+  /** True once shutdown began: no new sessions. */
+  readonly stopping: boolean;
+  /** Requests handled since start. */
+  requests: number;
+  /** Writes issued and not yet answered, across sessions. */
+  inFlight: number;
+  /** A write settled (its answer is sent). */
+  writeSettled(): void;
+  /** Wakes the server loop if it sleeps, so it looks at every session again. */
+  kick(): void;
+  log(line: string): void;
+  statsForClients(): {
+    clients: number;
+    subscriptions: number;
+    requests: bigint;
+    uptimeMs: bigint;
+    version: string;
+  };
+}

@@ -1,0 +1,74 @@
+// Options of the server, with their defaults in one place (the CLI maps its flags onto these).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Durability } from '@pluresdb-ipc/store';
+
+/** Options of {@link IpcServer.start}. */
+export interface ServeOptions {
+  /** Channel name; default `"default"`. */
+  readonly channel?: string;
+  /** Data directory; default {@link defaultDataDir} of the channel. */
+  readonly dataDir?: string;
+  /** Client slots (concurrent client sessions); default 64. */
+  readonly maxClients?: number;
+  /** Bytes of each ring (a power of two, at least 4096); default 256 KiB. */
+  readonly ringBytes?: number;
+  /** Largest record data, in bytes; default 64 MiB. */
+  readonly maxValueBytes?: number;
+  /** When writes are acknowledged (spec/crdt.md#durability); default `'process'`. */
+  readonly durability?: Durability;
+  /** A shared secret clients must send in Hello; default none (OS permissions only). */
+  readonly secret?: Uint8Array;
+  /** Busy-wait this long for more work before sleeping, in µs; default 200. */
+  readonly spinMicros?: number;
+  /** Most bytes of events queued for one client before its session ends with `Busy`; default 32 MiB. */
+  readonly maxBacklogBytes?: number;
+  /** Where log lines go; default stderr. `undefined` values are never passed. */
+  readonly log?: (line: string) => void;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedServeOptions {
+  readonly channel: string;
+  readonly dataDir: string;
+  readonly maxClients: number;
+  readonly ringBytes: number;
+  readonly maxValueBytes: number;
+  readonly maxFrameBytes: number;
+  readonly durability: Durability;
+  readonly secret: Uint8Array | undefined;
+  readonly spinMicros: number;
+  readonly maxBacklogBytes: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The default data directory of a channel: `$PLURESDB_IPC_DATA`, else
+ * `$XDG_DATA_HOME/pluresdb-ipc/<channel>`, else `~/.local/share/pluresdb-ipc/<channel>`.
+ */
+export function defaultDataDir(channel: string): string {
+  const env = process.env;
+  if (env.PLURESDB_IPC_DATA) return env.PLURESDB_IPC_DATA;
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'pluresdb-ipc', encodeURIComponent(channel));
+}
+
+/** Fills in the defaults. */
+export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
+  const channel = options.channel ?? 'default';
+  const maxValueBytes = options.maxValueBytes ?? 64 * 1024 * 1024;
+  return {
+    channel,
+    dataDir: options.dataDir ?? defaultDataDir(channel),
+    maxClients: options.maxClients ?? 64,
+    ringBytes: options.ringBytes ?? 256 * 1024,
+    maxValueBytes,
+    // A Record carries its data twice (data and field values): room for both plus metadata.
+    maxFrameBytes: Math.min(2 ** 31 - 1, 2 * maxValueBytes + 1024 * 1024),
+    durability: options.durability ?? 'process',
+    secret: options.secret,
+    spinMicros: options.spinMicros ?? 200,
+    maxBacklogBytes: options.maxBacklogBytes ?? 32 * 1024 * 1024,
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  };
+}

@@ -1,0 +1,393 @@
+// The server's side of one client session (spec/transport.md#handshake): reads the client's
+// request ring, runs requests, and writes answers and events to its response ring. Nothing
+// here ever waits on the client: output that does not fit is queued, and while anything is
+// queued the session reads no new requests (back-pressure), so only events can grow the
+// queue, and they are bounded by `maxBacklogBytes`.
+import { timingSafeEqual } from 'node:crypto';
+import {
+  decodeFrame,
+  defaultVerifyLimits,
+  ErrorCode,
+  EventKind,
+  encodeFrame,
+  errorCodeName,
+  type Hello,
+  IpcError,
+  type ProcessIdentity,
+  type Request,
+  type ResponseBody,
+  RingReader,
+  RingView,
+  RingWriter,
+  ringDoorbell,
+  SlotState,
+  SlotWord,
+} from '@pluresdb-ipc/protocol';
+import type { StoreEvent } from '@pluresdb-ipc/store';
+import { handleRequest, type RequestContext } from './request-handler.ts';
+import type { ServerCore } from './server-core.ts';
+
+/** Most frames one session handles per turn, so one busy client cannot starve the others. */
+const FRAMES_PER_TURN = 64;
+/** The protocol versions this server speaks. */
+export const SERVER_PROTOCOL = { min: 1, max: 1 } as const;
+
+interface Queued {
+  readonly bytes: Uint8Array;
+  sent: number;
+}
+
+/** One client session, as the server sees it. */
+export class ServerSession {
+  readonly slot: number;
+  readonly client: ProcessIdentity;
+  private readonly core: ServerCore;
+  private readonly requestRing: RingView;
+  private readonly responseRing: RingView;
+  private readonly reader: RingReader;
+  private readonly writer: RingWriter;
+  private readonly doorbellWord: number;
+  private readonly outbox: Queued[] = [];
+  private outboxBytes = 0;
+  private established = false;
+  private readonly subscriptions = new Map<bigint, () => void>();
+  private nextSubscription = 1n;
+  private readonly context: RequestContext;
+  /** Writes issued and not yet answered. */
+  inFlight = 0;
+  /** Set when the session ended; late answers are dropped. */
+  ended = false;
+  /** The client's name and runtime from Hello, for logs. */
+  label = '';
+
+  constructor(core: ServerCore, slot: number, client: ProcessIdentity) {
+    this.core = core;
+    this.slot = slot;
+    this.client = client;
+    const { control, layout } = core;
+    this.requestRing = control.requestRing(layout, slot);
+    this.responseRing = control.responseRing(layout, slot);
+    this.reader = new RingReader(this.requestRing, core.options.maxFrameBytes);
+    this.writer = new RingWriter(this.responseRing);
+    this.doorbellWord = control.slotWord(layout, slot, SlotWord.doorbell);
+    this.context = {
+      store: core.store,
+      subscribe: (prefix) => this.subscribe(prefix),
+      unsubscribe: (id) => this.unsubscribe(id),
+      serverStats: () => core.statsForClients(),
+    };
+  }
+
+  /** Live subscriptions of this session. */
+  get subscriptionCount(): number {
+    return this.subscriptions.size;
+  }
+
+  /** Writes queued output, then handles up to a turn's worth of requests; true on progress. */
+  service(): boolean {
+    let progressed = this.flush();
+    // While stopping, only answers already owed go out; new requests get refuseRemaining().
+    if (this.outbox.length > 0 || this.ended || this.core.stopping) return progressed;
+    for (let n = 0; n < FRAMES_PER_TURN && !this.ended && this.outbox.length === 0; n++) {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = this.reader.next();
+      } catch (error) {
+        this.end(ErrorCode.Malformed, IpcError.from(error).rawMessage);
+        return true;
+      }
+      if (bytes === undefined) break;
+      if (this.reader.writerSleeping()) this.wakeClient();
+      progressed = true;
+      this.handleFrame(bytes);
+    }
+    return progressed;
+  }
+
+  /** While stopping: answers every request still in the ring with `Unavailable`, runs none. */
+  refuseRemaining(): void {
+    for (;;) {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = this.reader.next();
+      } catch {
+        return;
+      }
+      if (bytes === undefined) return;
+      let id = 0n;
+      try {
+        const message = decodeFrame(bytes, this.limits()).message;
+        if (message.type === 'Request') id = message.value.id;
+      } catch {
+        // unreadable: answered with id 0, as any malformed frame
+      }
+      this.sendError(
+        id,
+        new IpcError(ErrorCode.Unavailable, 'the server is stopping; the request was not run'),
+      );
+    }
+  }
+
+  /** True when the session could make progress now (used to re-check before sleeping). */
+  canProgress(): boolean {
+    if (this.ended) return false;
+    if (this.outbox.length > 0) return this.flush();
+    return this.reader.hasData();
+  }
+
+  /** True while output waits for room in the client's ring. */
+  hasBacklog(): boolean {
+    return this.outbox.length > 0;
+  }
+
+  /** Announces that the server is about to sleep (spec/transport.md#wake-protocol). */
+  announceSleep(): void {
+    Atomics.store(this.requestRing.control, RingView.readerSleepingWord, 1);
+    if (this.outbox.length > 0)
+      Atomics.store(this.responseRing.control, RingView.writerSleepingWord, 1);
+  }
+
+  /** Clears the announcement after waking. */
+  clearSleep(): void {
+    Atomics.store(this.requestRing.control, RingView.readerSleepingWord, 0);
+    Atomics.store(this.responseRing.control, RingView.writerSleepingWord, 0);
+  }
+
+  /**
+   * Ends the session: subscriptions stop, the slot becomes `Ended` with `code`, and the client
+   * is woken to notice. The slot is freed once the client stores `Closed` or dies.
+   */
+  end(code: ErrorCode, reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const stop of this.subscriptions.values()) stop();
+    this.subscriptions.clear();
+    const { control, layout } = this.core;
+    control.setEndCode(layout, this.slot, code);
+    control.transition(layout, this.slot, SlotState.Serving, SlotState.Ended);
+    this.wakeClient();
+    if (code !== ErrorCode.Unavailable || reason !== 'server stopping') {
+      this.core.log(
+        `session ${this.slot} (${this.describe()}) ended: ${errorCodeName(code)}: ${reason}`,
+      );
+    }
+  }
+
+  /** Forgets the session without touching shared memory (the slot is being reset). */
+  drop(): void {
+    this.ended = true;
+    for (const stop of this.subscriptions.values()) stop();
+    this.subscriptions.clear();
+  }
+
+  /** `name (runtime, pid N)` for logs. */
+  describe(): string {
+    return `${this.label || 'client'} pid ${this.client.pid}`;
+  }
+
+  private limits() {
+    return { ...defaultVerifyLimits, maxBytes: this.core.options.maxFrameBytes };
+  }
+
+  private handleFrame(bytes: Uint8Array): void {
+    let request: Request;
+    try {
+      const message = decodeFrame(bytes, this.limits()).message;
+      if (message.type !== 'Request')
+        throw new IpcError(ErrorCode.Malformed, `a client sent a ${message.type}`);
+      request = message.value;
+    } catch (error) {
+      const malformed = IpcError.from(error, ErrorCode.Malformed);
+      this.sendError(0n, malformed);
+      this.end(ErrorCode.Malformed, malformed.rawMessage);
+      return;
+    }
+    if (!this.established) {
+      if (request.body.type === 'Hello') this.handshake(request.id, request.body.value);
+      else this.sendError(request.id, new IpcError(ErrorCode.Unauthenticated, 'say Hello first'));
+      return;
+    }
+    this.core.requests++;
+    let answer: ResponseBody | Promise<ResponseBody>;
+    try {
+      answer = handleRequest(request, this.context);
+    } catch (error) {
+      this.sendError(request.id, IpcError.from(error, ErrorCode.Internal));
+      return;
+    }
+    if (!(answer instanceof Promise)) {
+      this.sendBody(request.id, answer);
+      return;
+    }
+    this.inFlight++;
+    this.core.inFlight++;
+    answer
+      .then(
+        (body) => this.sendBody(request.id, body),
+        (error: unknown) => this.sendError(request.id, IpcError.from(error, ErrorCode.Internal)),
+      )
+      .finally(() => {
+        this.inFlight--;
+        this.core.writeSettled();
+      });
+  }
+
+  private handshake(id: bigint, hello: Hello): void {
+    const version = Math.min(hello.protocolVersion, SERVER_PROTOCOL.max);
+    this.label = [hello.clientName, hello.runtime].filter(Boolean).join(', ');
+    const refusal = this.refusal(version, hello);
+    if (refusal) {
+      this.sendError(id, refusal);
+      this.end(refusal.code, refusal.rawMessage);
+      return;
+    }
+    this.established = true;
+    const { options, layout, identity } = this.core;
+    this.sendBody(id, {
+      type: 'HelloOk',
+      value: {
+        protocolVersion: version,
+        serverVersion: this.core.version,
+        serverPid: identity.pid,
+        serverProcessStart: identity.start,
+        maxFrameBytes: BigInt(options.maxFrameBytes),
+        maxValueBytes: BigInt(options.maxValueBytes),
+        ringBytes: layout.ringBytes,
+      },
+    });
+  }
+
+  /** Why a Hello is refused (spec/messages.md#handshake), or undefined when it is accepted. */
+  private refusal(version: number, hello: Hello): IpcError | undefined {
+    if (version < Math.max(hello.minProtocolVersion, SERVER_PROTOCOL.min)) {
+      return new IpcError(
+        ErrorCode.VersionMismatch,
+        `server speaks protocol versions ${SERVER_PROTOCOL.min} to ${SERVER_PROTOCOL.max}`,
+      );
+    }
+    const secret = this.core.options.secret;
+    const given = hello.credentials;
+    if (
+      secret !== undefined &&
+      (given === undefined || given.length !== secret.length || !timingSafeEqual(given, secret))
+    ) {
+      return new IpcError(
+        ErrorCode.Unauthenticated,
+        'this server requires credentials, and these are missing or wrong',
+      );
+    }
+    if (this.core.stopping) return new IpcError(ErrorCode.Unavailable, 'the server is stopping');
+    return undefined;
+  }
+
+  private subscribe(prefix: string): bigint {
+    const id = this.nextSubscription++;
+    const stop = this.core.store.subscribe({ prefix }, (event) => this.sendEvent(id, event));
+    this.subscriptions.set(id, stop);
+    return id;
+  }
+
+  private unsubscribe(id: bigint): boolean {
+    const stop = this.subscriptions.get(id);
+    if (stop === undefined) return false;
+    stop();
+    this.subscriptions.delete(id);
+    return true;
+  }
+
+  private sendEvent(subscriptionId: bigint, event: StoreEvent): void {
+    if (this.ended) return;
+    const frame = encodeFrame(this.core.builder, {
+      message: {
+        type: 'Event',
+        value: {
+          subscriptionId,
+          seq: event.seq,
+          kind: event.kind === 'delete' ? EventKind.Delete : EventKind.Upsert,
+          key: event.id,
+          value: event.json,
+          hlc: event.hlc,
+          actor: event.actor,
+          clock: event.clock,
+        },
+      },
+    });
+    this.send(frame);
+    if (this.outboxBytes > this.core.options.maxBacklogBytes) {
+      this.end(
+        ErrorCode.Busy,
+        `subscriber fell behind: ${this.outboxBytes} bytes of events unread`,
+      );
+    }
+  }
+
+  private sendBody(id: bigint, body: ResponseBody): void {
+    if (this.ended) return;
+    const frame = encodeFrame(this.core.builder, {
+      message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
+    });
+    if (frame.length > this.core.options.maxFrameBytes) {
+      this.sendError(
+        id,
+        new IpcError(
+          ErrorCode.TooLarge,
+          `the answer would be ${frame.length} bytes, over the ${this.core.options.maxFrameBytes}-byte frame limit`,
+        ),
+      );
+      return;
+    }
+    this.send(frame);
+  }
+
+  private sendError(id: bigint, error: IpcError): void {
+    if (this.ended) return;
+    const code = error.code === ErrorCode.Ok ? ErrorCode.Internal : error.code;
+    const message =
+      error.rawMessage.length > 4096 ? `${error.rawMessage.slice(0, 4096)}…` : error.rawMessage;
+    this.send(
+      encodeFrame(this.core.builder, {
+        message: { type: 'Response', value: { id, code, message } },
+      }),
+    );
+  }
+
+  /** Writes a frame, or queues what does not fit (a copy: the builder is reused). */
+  private send(frame: Uint8Array): void {
+    if (this.outbox.length === 0) {
+      const sent = this.writer.writeSome(frame, 0);
+      this.publish();
+      if (sent === frame.length) return;
+      this.outbox.push({ bytes: frame.slice(), sent });
+      this.outboxBytes += frame.length - sent;
+    } else {
+      this.outbox.push({ bytes: frame.slice(), sent: 0 });
+      this.outboxBytes += frame.length;
+    }
+    // The loop may be asleep without having announced this backlog: make it look again.
+    this.core.kick();
+  }
+
+  private flush(): boolean {
+    let progressed = false;
+    while (this.outbox.length > 0) {
+      const head = this.outbox[0] as Queued;
+      const sent = this.writer.writeSome(head.bytes, head.sent);
+      if (sent === head.sent) break;
+      progressed = true;
+      this.outboxBytes -= sent - head.sent;
+      head.sent = sent;
+      if (sent < head.bytes.length) break;
+      this.outbox.shift();
+    }
+    if (progressed) this.publish();
+    return progressed;
+  }
+
+  private publish(): void {
+    if (this.writer.publish()) this.wakeClient();
+  }
+
+  private wakeClient(): void {
+    ringDoorbell(this.core.control.words, this.doorbellWord, this.core.futex);
+  }
+}
