@@ -96,8 +96,9 @@ export class ServerSession {
         this.end(ErrorCode.Malformed, IpcError.from(error).rawMessage);
         return true;
       }
-      if (bytes === undefined) break;
+      // Checked on every read, frame or not: consuming fragments frees space too.
       if (this.reader.writerSleeping()) this.wakeClient();
+      if (bytes === undefined) break;
       progressed = true;
       this.handleFrame(bytes);
     }

@@ -7,8 +7,10 @@
 //   acknowledged and published to subscribers strictly in that order, once committed;
 // - a checkpoint of the sequence number and the clock, so both keep increasing across
 //   restarts without a metadata write per record.
+
 import type { Buffer } from 'node:buffer';
 import type { IpcError } from '@pluresdb-ipc/protocol';
+import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { DataDir } from './data-dir.ts';
 import type { HybridClock } from './hlc.ts';
@@ -123,9 +125,9 @@ export class CommitQueue {
     // lmdb-js's reused buffer: its `length` is set to the value's size, but its `byteLength`
     // (what Buffer#equals and friends use) spans the whole shared buffer. Consumers go by
     // `length` only.
-    const live = this.#data.records.getBinaryFast(id);
+    const live = asBuffer(this.#data.records.getBinaryFast(id));
     if (live !== undefined) return { bytes: live, location: 'records', volatile: true };
-    const dead = this.#data.tombstones.getBinaryFast(id);
+    const dead = asBuffer(this.#data.tombstones.getBinaryFast(id));
     if (dead !== undefined) return { bytes: dead, location: 'tombstones', volatile: true };
     return undefined;
   }

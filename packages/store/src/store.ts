@@ -2,9 +2,11 @@
 // reads); writes return promises that resolve once the write is durable per the store's mode.
 // The `…Json` variants take and return UTF-8 JSON bytes, the form the wire carries, so the
 // server never parses or re-serialises data it only passes through.
+
 import { Buffer } from 'node:buffer';
 import { statSync } from 'node:fs';
 import { IpcError, type Record as WireRecord } from '@pluresdb-ipc/protocol';
+import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import { closeDataDir, type DataDir, entryCount } from './data-dir.ts';
@@ -251,14 +253,16 @@ export class Store {
   #readLive(id: string): Buffer | undefined {
     this.#assertOpen();
     checkKey(id);
-    return this.#parts.data.records.getBinaryFast(id);
+    return asBuffer(this.#parts.data.records.getBinaryFast(id));
   }
 
   #readOwned(id: string, options: GetRecordOptions): Buffer | undefined {
     this.#assertOpen();
     checkKey(id);
     const { records, tombstones } = this.#parts.data;
-    return records.getBinary(id) ?? (options.includeDeleted ? tombstones.getBinary(id) : undefined);
+    return asBuffer(
+      records.getBinary(id) ?? (options.includeDeleted ? tombstones.getBinary(id) : undefined),
+    );
   }
 
   // Errors become rejections: a write's outcome always arrives through its promise.

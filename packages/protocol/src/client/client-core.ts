@@ -59,6 +59,7 @@ export class ClientCore {
   private reconnecting: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  private timedOutWaits = 0;
 
   protected constructor(platform: Platform, channel: string, options: ConnectOptions) {
     checkChannelName(channel);
@@ -73,9 +74,17 @@ export class ClientCore {
     return this.sessionTerms;
   }
 
+  /**
+   * Futex sleeps that ran their whole timeout while a request was in flight. The server answers
+   * in microseconds, so on a live server each one is a lost wake-up; tests assert zero.
+   */
+  get transportTimeouts(): number {
+    return this.timedOutWaits;
+  }
+
   /** True while a session is established. */
   get connected(): boolean {
-    return this.session !== undefined;
+    return this.session !== undefined && this.session.failure(false) === undefined;
   }
 
   /** Establishes the first session; throws `Unavailable` when no server runs. */
@@ -128,7 +137,7 @@ export class ClientCore {
     const signal = options.signal;
     if (signal?.aborted)
       throw new IpcError(ErrorCode.Aborted, 'aborted before it was sent', { cause: signal.reason });
-    const session = this.session ?? (await this.waitForSession(deadline));
+    const session = this.usableSession() ?? (await this.waitForSession(deadline));
     const id = this.nextId++;
     const frame = this.encode(id, body, session);
     return new Promise<Answer<T>>((resolve, reject) => {
@@ -166,7 +175,7 @@ export class ClientCore {
     expect: T,
     options: CallOptions = {},
   ): Answer<T> {
-    const session = this.session;
+    const session = this.usableSession();
     if (session === undefined) {
       throw new IpcError(
         ErrorCode.Unavailable,
@@ -199,11 +208,26 @@ export class ClientCore {
       }
       if (!this.spin(session, this.options.spinMicros / 1000)) {
         const slept = session.sleepSync(Math.min(LIVENESS_CHECK_MS, remaining(deadline) + 1));
+        if (slept === 'timed-out') this.timedOutWaits++;
         this.checkSession(session, slept === 'timed-out');
       }
     }
     if (outcome.error) throw outcome.error;
     return outcome.value as unknown as Answer<T>;
+  }
+
+  /**
+   * The current session if it can still carry a request. Two atomic loads: a server that
+   * stopped or ended the session is noticed here, so the request waits for the next session
+   * instead of being sent into one that is over.
+   */
+  private usableSession(): ClientSession | undefined {
+    const session = this.session;
+    if (session === undefined) return undefined;
+    const failure = session.failure(false);
+    if (failure === undefined) return session;
+    this.lose(session, failure);
+    return undefined;
   }
 
   /** Registers a subscription's sink under the id the server chose. */
@@ -307,8 +331,10 @@ export class ClientCore {
         continue;
       }
       if (!this.busy(session)) return;
+      const waiting = this.pending.size > 0;
       const slept = await session.sleepAsync(LIVENESS_CHECK_MS);
       if (this.session !== session) return;
+      if (slept === 'timed-out' && waiting && this.pending.size > 0) this.timedOutWaits++;
       this.checkSession(session, slept === 'timed-out');
       lastProgress = now();
     }

@@ -63,7 +63,17 @@ export class ClientSession {
     protocol: { min: number; max: number },
   ): ClientSession {
     const name = segmentName(platform.userId(), channel);
-    const segment = platform.openSegment(name);
+    let segment: SharedSegment;
+    try {
+      segment = platform.openSegment(name);
+    } catch (error) {
+      if (!IpcError.is(error) || error.code !== ErrorCode.Unavailable) throw error;
+      throw new IpcError(
+        ErrorCode.Unavailable,
+        `no server is running on channel "${channel}" (start one with: pluresdb-ipc serve --channel ${JSON.stringify(channel)})`,
+        { cause: error },
+      );
+    }
     try {
       const control = new ControlView(segment.buffer);
       const header = control.readHeader();
@@ -161,7 +171,8 @@ export class ClientSession {
   /** The next frame from the server (a copy), or undefined. Throws `Malformed` on a broken ring. */
   read(): Uint8Array | undefined {
     const frame = this.reader.next();
-    if (frame !== undefined && this.reader.writerSleeping()) this.wakeServer();
+    // Checked on every read, frame or not: consuming fragments frees space too.
+    if (this.reader.writerSleeping()) this.wakeServer();
     return frame;
   }
 

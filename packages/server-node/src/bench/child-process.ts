@@ -1,0 +1,53 @@
+// Starting a server as a child process and waiting for its ready line: used by the benchmark
+// and the demo (the same way an app would run it).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** A running child with the line it printed when ready. */
+export interface ReadyChild {
+  readonly child: ChildProcess;
+  readonly readyLine: string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Spawns `node script ...args` and resolves once it prints a line starting with `marker`;
+ * rejects if it exits first or stays silent for `timeoutMs`. Its stderr is passed through.
+ */
+export function spawnReady(
+  script: string,
+  args: readonly string[],
+  marker: string,
+  timeoutMs = 15_000,
+): Promise<ReadyChild> {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} was not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      if (!line.startsWith(marker)) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        readyLine: line,
+        stop: () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with code ${code} before it was ready`));
+    });
+  });
+}

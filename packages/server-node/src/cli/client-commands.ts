@@ -1,0 +1,151 @@
+// The CLI as a client: one command, one session, JSON out.
+import { readFileSync } from 'node:fs';
+import { IPCClient } from '@pluresdb-ipc/client-node';
+import { type ConnectOptions, type JsonObject, now } from '@pluresdb-ipc/protocol';
+import { ExitCode, printJson, toJson, UsageError } from './output.ts';
+import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+
+/** Runs a client command; resolves with the exit code. */
+export async function clientCommand(command: string, args: ParsedArgs): Promise<number> {
+  const { values, positionals } = args;
+  const operands = positionals.slice(1);
+  const options: ConnectOptions = {
+    clientName: `pluresdb-ipc ${command}`,
+    // A one-shot command reports a missing server instead of waiting for one.
+    reconnect: { enabled: false },
+    ...(values.timeout === undefined
+      ? {}
+      : { timeoutMs: positiveInteger(values.timeout, '--timeout') }),
+    ...(values['secret-file'] === undefined
+      ? {}
+      : { credentials: readFileSync(values['secret-file']) }),
+  };
+  checkArity(command, operands);
+  const client = await IPCClient.connect(values.channel ?? 'default', options);
+  try {
+    return await run(client, command, operands, args);
+  } finally {
+    await client.close();
+  }
+}
+
+const arity: Record<string, [number, number]> = {
+  get: [1, 1],
+  put: [2, 2],
+  patch: [2, 2],
+  del: [1, 1],
+  list: [0, 0],
+  watch: [0, 1],
+  stats: [0, 0],
+  ping: [0, 0],
+};
+
+/** True for the client commands. */
+export function isClientCommand(command: string): boolean {
+  return command in arity;
+}
+
+function checkArity(command: string, operands: readonly string[]): void {
+  const [min, max] = arity[command] ?? [0, 0];
+  if (operands.length < min || operands.length > max) {
+    throw new UsageError(
+      `"${command}" takes ${min === max ? min : `${min} to ${max}`} operand(s), got ${operands.length}`,
+    );
+  }
+}
+
+async function run(
+  client: IPCClient,
+  command: string,
+  operands: readonly string[],
+  args: ParsedArgs,
+): Promise<number> {
+  const key = operands[0] ?? '';
+  switch (command) {
+    case 'get': {
+      const value = await client.get(key);
+      if (value === undefined) {
+        process.stderr.write(`pluresdb-ipc: no record "${key}"\n`);
+        return ExitCode.NotFound;
+      }
+      printJson(value);
+      return ExitCode.Ok;
+    }
+    case 'put':
+    case 'patch': {
+      const value = parseDocumentArg(operands[1] ?? '');
+      printJson(command === 'put' ? await client.put(key, value) : await client.patch(key, value));
+      return ExitCode.Ok;
+    }
+    case 'del':
+      printJson(await client.delete(key));
+      return ExitCode.Ok;
+    case 'list':
+      return list(client, args);
+    case 'watch':
+      return watch(client, key);
+    case 'stats':
+      printJson(await client.stats());
+      return ExitCode.Ok;
+    case 'ping': {
+      // The first round trips warm up both processes; report the median of the next ten.
+      for (let i = 0; i < 10; i++) await client.ping();
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const started = now();
+        await client.ping();
+        times.push((now() - started) * 1000);
+      }
+      times.sort((a, b) => a - b);
+      printJson({ medianRoundTripMicros: Math.round((times[5] ?? 0) * 10) / 10 });
+      return ExitCode.Ok;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function list(client: IPCClient, args: ParsedArgs): Promise<number> {
+  const { prefix, after, limit, all } = args.values;
+  const query = {
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(limit === undefined ? {} : { limit: positiveInteger(limit, '--limit') }),
+  };
+  if (all) {
+    if (after !== undefined) throw new UsageError('--all lists from the start; drop --after');
+    for await (const item of client.listAll(query)) process.stdout.write(`${toJson(item)}\n`);
+    return ExitCode.Ok;
+  }
+  printJson(await client.list({ ...query, ...(after === undefined ? {} : { after }) }));
+  return ExitCode.Ok;
+}
+
+async function watch(client: IPCClient, prefix: string): Promise<number> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for await (const change of client.watch(prefix, { signal: controller.signal })) {
+      process.stdout.write(`${toJson(change)}\n`);
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return ExitCode.Ok;
+}
+
+function parseDocumentArg(text: string): JsonObject {
+  const source = text === '-' ? readFileSync(0, 'utf8') : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new UsageError(`the value is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError('the value must be a JSON object, e.g. \'{"name":"Ada"}\'');
+  }
+  return value as JsonObject;
+}

@@ -1,0 +1,42 @@
+// Command-line parsing (node:util parseArgs: strict, so unknown flags are usage errors).
+import { parseArgs } from 'node:util';
+import { UsageError } from './output.ts';
+
+const options = {
+  channel: { type: 'string' },
+  data: { type: 'string' },
+  'max-clients': { type: 'string' },
+  'ring-bytes': { type: 'string' },
+  'max-value-bytes': { type: 'string' },
+  durability: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'spin-micros': { type: 'string' },
+  timeout: { type: 'string' },
+  prefix: { type: 'string' },
+  after: { type: 'string' },
+  limit: { type: 'string' },
+  all: { type: 'boolean' },
+  iterations: { type: 'string' },
+  seconds: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The parsed command line. */
+export type ParsedArgs = ReturnType<typeof parseCommandLine>;
+
+/** Parses `argv` (without node and the script). */
+export function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A flag's value as a positive integer. */
+export function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new UsageError(`${flag} must be a positive integer`);
+  return value;
+}

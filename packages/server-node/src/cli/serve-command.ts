@@ -1,0 +1,61 @@
+// `pluresdb-ipc serve`: runs the server until SIGINT/SIGTERM, then stops it cleanly.
+import { readFileSync } from 'node:fs';
+import { IpcServer } from '../ipc-server.ts';
+import type { ServeOptions } from '../server-options.ts';
+import { ExitCode, UsageError } from './output.ts';
+import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+
+/** Runs the server; resolves with the exit code once it has stopped. */
+export async function serveCommand(args: ParsedArgs): Promise<number> {
+  const { values } = args;
+  const durability = values.durability;
+  if (durability !== undefined && durability !== 'process' && durability !== 'fsync') {
+    throw new UsageError('--durability must be "process" or "fsync"');
+  }
+  const options: ServeOptions = {
+    ...(values.channel === undefined ? {} : { channel: values.channel }),
+    ...(values.data === undefined ? {} : { dataDir: values.data }),
+    ...(values['max-clients'] === undefined
+      ? {}
+      : { maxClients: positiveInteger(values['max-clients'], '--max-clients') }),
+    ...(values['ring-bytes'] === undefined
+      ? {}
+      : { ringBytes: positiveInteger(values['ring-bytes'], '--ring-bytes') }),
+    ...(values['max-value-bytes'] === undefined
+      ? {}
+      : { maxValueBytes: positiveInteger(values['max-value-bytes'], '--max-value-bytes') }),
+    ...(durability === undefined ? {} : { durability }),
+    ...(values['spin-micros'] === undefined
+      ? {}
+      : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
+    ...(values['secret-file'] === undefined ? {} : { secret: readFileSync(values['secret-file']) }),
+  };
+  const server = await IpcServer.start(options);
+  const { channel, dataDir } = server.options;
+  process.stdout.write(
+    `pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`,
+  );
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        process.stderr.write(`pluresdb-ipc: ${signal} again, exiting without a clean stop\n`);
+        process.exit(ExitCode.Failed);
+      }
+      stopping = true;
+      server.log(`${signal}: stopping`);
+      server.stop().then(
+        () => {
+          server.log('stopped');
+          resolve(ExitCode.Ok);
+        },
+        (error: unknown) => {
+          server.log(`stop failed: ${String(error)}`);
+          resolve(ExitCode.Failed);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}

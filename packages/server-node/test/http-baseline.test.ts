@@ -1,0 +1,126 @@
+// The HTTP baseline of the end-to-end benchmark, run as the benchmark runs it: the built child
+// process (dist/, so `pnpm test` builds first) serving a real store, driven by httpClient and
+// the shared timing helpers. Kept to about a second: it checks the harness, not the numbers.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpClient, httpClient } from '../src/bench/http-client.ts';
+import {
+  formatTable,
+  sequentialLatency,
+  sequentialLatencySync,
+  throughput,
+} from '../src/bench/measure.ts';
+
+const childScript = fileURLToPath(new URL('../dist/bench/http-child.js', import.meta.url));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+let dataDir: string;
+let child: ChildProcess;
+let port: number;
+let client: HttpClient;
+let stderr = '';
+
+// Resolves with the port of the child's `READY <port>` line, rejects if it exits first.
+function waitReady(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (proc.stdout === null) return reject(new Error('child has no stdout'));
+    const lines = createInterface({ input: proc.stdout });
+    lines.once('line', (line) => {
+      const match = /^READY (\d+)$/.exec(line);
+      if (match === null) reject(new Error(`unexpected first line: ${line}\n${stderr}`));
+      else resolve(Number(match[1]));
+    });
+    proc.once('exit', (code) => reject(new Error(`child exited ${code} before READY\n${stderr}`)));
+  });
+}
+
+function exitCode(proc: ChildProcess): Promise<number | string | null> {
+  if (proc.exitCode !== null || proc.signalCode !== null) {
+    return Promise.resolve(proc.exitCode ?? proc.signalCode);
+  }
+  return new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal)));
+}
+
+beforeAll(async () => {
+  if (!existsSync(childScript)) {
+    throw new Error(`${childScript} is missing: build first (tsc -p tsconfig.build.json)`);
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'pluresdb-http-'));
+  child = spawn(process.execPath, [childScript, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  port = await waitReady(child);
+  client = httpClient(port, 4);
+});
+
+afterAll(async () => {
+  await client?.close();
+  // Only reached with the child alive when a test failed before the SIGTERM test.
+  if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (child !== undefined) await exitCode(child);
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('HTTP keep-alive baseline', () => {
+  it('puts and gets a document, keys URL-encoded', async () => {
+    const doc = { name: 'Ada Lovelace', langs: ['en', 'fr'], age: 36 };
+    const key = 'user/1 ü?#%';
+    await client.put(key, encoder.encode(JSON.stringify(doc)));
+    const bytes = await client.get(key);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(decoder.decode(bytes))).toEqual(doc);
+  });
+
+  it('gives undefined for a missing key', async () => {
+    expect(await client.get('no/such/key')).toBeUndefined();
+  });
+
+  it('answers 400 to a body that is not a JSON object', async () => {
+    const res = await request(`http://127.0.0.1:${port}/docs/bad`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,2,3]',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ code: ErrorCode.InvalidArgument });
+    const error = await client.put('bad', encoder.encode('"text"')).catch((e: unknown) => e);
+    expect(IpcError.is(error) && error.code).toBe(ErrorCode.InvalidArgument);
+  });
+
+  it('measures throughput and latency through the shared helpers', async () => {
+    const get = () => client.get('user/1 ü?#%');
+    const rate = await throughput(get, 16, 300);
+    expect(rate.ops).toBeGreaterThan(0);
+    expect(rate.opsPerSec).toBeGreaterThan(0);
+    const latency = await sequentialLatency(get, 200, 20);
+    expect(latency.p50Us).toBeGreaterThan(0);
+    expect(latency.p50Us).toBeLessThanOrEqual(latency.p99Us);
+    expect(latency.meanUs).toBeGreaterThan(0);
+    const sync = sequentialLatencySync(() => JSON.stringify({ a: 1 }), 100, 10);
+    expect(sync.p50Us).toBeLessThanOrEqual(sync.p99Us);
+  });
+
+  it('formats a Markdown table', () => {
+    expect(formatTable([['case', 'ops/s'], ['get', '12 345'], ['a|b']])).toBe(
+      ['| case | ops/s  |', '| ---- | ------ |', '| get  | 12 345 |', '| a\\|b |        |'].join(
+        '\n',
+      ),
+    );
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    await client.close();
+    child.kill('SIGTERM');
+    expect(await exitCode(child), stderr).toBe(0);
+  });
+});

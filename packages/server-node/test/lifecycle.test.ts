@@ -1,0 +1,236 @@
+// Server and client life cycles with real processes: start, refuse, stop, crash, restart,
+// reconnect, dead clients, full servers, credentials, and the no-socket guarantee.
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode, IPCClient, IpcError } from '@pluresdb-ipc/client-node';
+import { segmentName } from '@pluresdb-ipc/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  cliScript,
+  eventually,
+  freshChannel,
+  freshDataDir,
+  startServer,
+} from './fixtures/server-process.ts';
+
+const shmPath = (channel: string) => `/dev/shm${segmentName(process.geteuid?.() ?? 0, channel)}`;
+
+async function codeOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (error) {
+    if (IpcError.is(error)) return error.code;
+    throw error;
+  }
+  return ErrorCode.Ok;
+}
+
+/** Socket inodes the process holds. */
+function socketInodes(pid: number): string[] {
+  const inodes: string[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.push(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return inodes;
+}
+
+describe('server life cycle', () => {
+  it('opens no network socket and listens on nothing', async () => {
+    const server = await startServer(freshChannel('nosock'), freshDataDir());
+    const client = await IPCClient.connect(server.channel);
+    await client.put('a', { a: 1 });
+    const inodes = new Set(socketInodes(server.pid));
+    for (const table of ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']) {
+      const rows = readFileSync(`/proc/${server.pid}/net/${table}`, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
+      const owned = rows.filter((row) => inodes.has(row.trim().split(/\s+/)[9] ?? ''));
+      expect(owned, `${table} sockets of the server`).toEqual([]);
+    }
+    // Unix sockets: only the stdio pipes Node's parent gave it; none listening (state 01).
+    const unixRows = readFileSync(`/proc/${server.pid}/net/unix`, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    const listening = unixRows.filter((row) => {
+      const cols = row.trim().split(/\s+/);
+      return inodes.has(cols[6] ?? '') && cols[5] === '01';
+    });
+    expect(listening).toEqual([]);
+    await client.close();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('stops cleanly on SIGTERM and SIGINT: exit 0, segment removed, data kept', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const dataDir = freshDataDir();
+      const server = await startServer(freshChannel('stop'), dataDir);
+      expect(existsSync(shmPath(server.channel))).toBe(true);
+      const client = await IPCClient.connect(server.channel, { reconnect: { enabled: false } });
+      await client.put('kept', { signal });
+      const inFlight = Array.from({ length: 200 }, (_, i) =>
+        client.put(`w/${i}`, { i }).then(
+          () => 'ok',
+          (error: IpcError) => error.code,
+        ),
+      );
+      server.child.kill(signal);
+      expect(await server.exited).toBe(0);
+      const outcomes = await Promise.all(inFlight);
+      // Each pipelined write either committed or failed with a typed error; none hangs.
+      for (const outcome of outcomes) expect(['ok', ErrorCode.Unavailable]).toContain(outcome);
+      expect(existsSync(shmPath(server.channel))).toBe(false);
+      await client.close();
+      const again = await startServer(server.channel, dataDir);
+      const reader = await IPCClient.connect(again.channel);
+      expect(await reader.get('kept')).toEqual({ signal });
+      const committed = outcomes.filter((o) => o === 'ok').length;
+      const stored = (await reader.list({ prefix: 'w/', limit: 1000 })).items.length;
+      expect(stored).toBeGreaterThanOrEqual(committed);
+      await reader.close();
+      again.child.kill('SIGTERM');
+      await again.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a second server on a live channel, and takes over after a crash', async () => {
+    const dataDir = freshDataDir();
+    const first = await startServer(freshChannel('owner'), dataDir);
+    await expect(startServer(first.channel, freshDataDir())).rejects.toThrow(
+      /served by a running server \(pid \d+\)/,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(existsSync(shmPath(first.channel))).toBe(true); // left behind by the crash
+    const second = await startServer(first.channel, dataDir);
+    const client = await IPCClient.connect(second.channel);
+    expect(await client.ping()).toBeUndefined();
+    await client.close();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('fails pending requests within a second when the server dies, then reconnects to a new one', async () => {
+    const dataDir = freshDataDir();
+    const server = await startServer(freshChannel('crash'), dataDir);
+    const client = await IPCClient.connect(server.channel, {
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+    });
+    await client.put('before', { n: 1 });
+    // A watch keeps a request-free client listening; it must end with Unavailable.
+    const watchEnd = (async () => {
+      try {
+        for await (const _ of client.watch('x/')) {
+          // no events expected
+        }
+        return 'ended';
+      } catch (error) {
+        return IpcError.is(error) ? error.code : 'other';
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.child.kill('SIGKILL');
+    const started = Date.now();
+    expect(await watchEnd).toBe(ErrorCode.Unavailable);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const restarted = await startServer(server.channel, dataDir);
+    await eventually(() => client.connected, 5_000);
+    expect(await client.get('before')).toEqual({ n: 1 });
+    await client.put('after', { n: 2 });
+    await client.close();
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+  });
+
+  it('a client connected across a clean restart continues; requests made meanwhile wait', async () => {
+    const dataDir = freshDataDir();
+    const server = await startServer(freshChannel('restart'), dataDir);
+    const client = await IPCClient.connect(server.channel, {
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+    });
+    await client.put('k', { v: 1 });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    const waiting = client.get('k', { timeoutMs: 10_000 }); // made while disconnected
+    const restarted = await startServer(server.channel, dataDir);
+    expect(await waiting).toEqual({ v: 1 });
+    const failFast = await IPCClient.connect(restarted.channel, { whileDisconnected: 'fail' });
+    restarted.child.kill('SIGTERM');
+    await restarted.exited;
+    await eventually(() => !failFast.connected, 2_000);
+    // Asked while disconnected with 'fail': refused at once, nothing waits.
+    expect(await codeOf(failFast.get('k'))).toBe(ErrorCode.Unavailable);
+    await failFast.close();
+    await client.close();
+  });
+
+  it('frees the slot of a client that was killed, within a second', async () => {
+    const server = await startServer(freshChannel('deadclient'), freshDataDir(), [
+      '--max-clients',
+      '2',
+    ]);
+    const observer = await IPCClient.connect(server.channel);
+    const script = `import('@pluresdb-ipc/client-node').then(async ({ IPCClient }) => { const c = await IPCClient.connect(${JSON.stringify(server.channel)}); await c.put('from-child', {a: 1}); console.log('connected'); setInterval(() => {}, 1000); });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(cliScript, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+    expect((await observer.stats()).clients).toBe(2);
+    expect(await codeOf(IPCClient.connect(server.channel))).toBe(ErrorCode.ServerFull);
+    child.kill('SIGKILL');
+    const killed = Date.now();
+    await eventually(async () => (await observer.stats()).clients === 1, 2_000);
+    expect(Date.now() - killed).toBeLessThan(1_000);
+    const third = await IPCClient.connect(server.channel);
+    await third.close();
+    await observer.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
+  it('requires the shared secret when the server has one', async () => {
+    const dataDir = freshDataDir();
+    const secretFile = join(dataDir, 'secret');
+    writeFileSync(secretFile, 'correct horse battery staple');
+    const server = await startServer(freshChannel('secret'), join(dataDir, 'db'), [
+      '--secret-file',
+      secretFile,
+    ]);
+    expect(await codeOf(IPCClient.connect(server.channel))).toBe(ErrorCode.Unauthenticated);
+    expect(
+      await codeOf(
+        IPCClient.connect(server.channel, { credentials: new TextEncoder().encode('wrong') }),
+      ),
+    ).toBe(ErrorCode.Unauthenticated);
+    const client = await IPCClient.connect(server.channel, {
+      credentials: readFileSync(secretFile),
+    });
+    expect(await client.ping()).toBeUndefined();
+    await client.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
+  it('says clearly when no server runs', async () => {
+    const error = await IPCClient.connect(freshChannel('nobody')).catch((e: unknown) => e);
+    expect(IpcError.is(error) && error.code).toBe(ErrorCode.Unavailable);
+    expect(String((error as Error).message)).toMatch(/no server is running on channel/);
+  });
+});
