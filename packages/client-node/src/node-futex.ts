@@ -1,22 +1,14 @@
 // The futex over a Node shared-memory segment (spec/transport.md#wake-protocol).
-import type { Futex, FutexWaitResult } from '@pluresdb-ipc/protocol';
+import type { AsyncFutex, FutexWaitResult } from '@pluresdb-ipc/protocol';
 import { c, errno, linux } from './libc.ts';
 import { osError } from './node-error.ts';
 import type { NodeSegment } from './node-shm.ts';
 
-/** A {@link Futex} on words of `segment`, plus an async wait that keeps the event loop free. */
-export interface NodeFutex extends Futex {
-  /**
-   * Like `wait`, on a libuv pool thread (koffi `.async`), so timers and I/O keep running. It
-   * holds one of libuv's 4 pool threads for the whole wait: one such waiter per process.
-   */
-  waitAsync(
-    control: Int32Array,
-    index: number,
-    expected: number,
-    timeoutMs: number,
-  ): Promise<FutexWaitResult>;
-}
+/**
+ * The Node futex: the protocol's {@link AsyncFutex}. `waitAsync` runs on a libuv pool thread
+ * (koffi `.async`), holding one of its 4 threads for the whole wait: one such waiter per process.
+ */
+export type NodeFutex = AsyncFutex;
 
 /** Builds the futex for words of `segment` (control arrays must be views of its buffer). */
 export function nodeFutex(segment: NodeSegment): NodeFutex {

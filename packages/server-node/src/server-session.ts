@@ -22,6 +22,7 @@ import {
   ringDoorbell,
   SlotState,
   SlotWord,
+  type VerifyLimits,
 } from '@pluresdb-ipc/protocol';
 import type { StoreEvent } from '@pluresdb-ipc/store';
 import { handleRequest, type RequestContext } from './request-handler.ts';
@@ -53,6 +54,8 @@ export class ServerSession {
   private readonly subscriptions = new Map<bigint, () => void>();
   private nextSubscription = 1n;
   private readonly context: RequestContext;
+  /** Verification limits of this session's frames (built once, not per frame). */
+  private readonly limits: VerifyLimits;
   /** Writes issued and not yet answered. */
   inFlight = 0;
   /** Set when the session ended; late answers are dropped. */
@@ -70,6 +73,7 @@ export class ServerSession {
     this.reader = new RingReader(this.requestRing, core.options.maxFrameBytes);
     this.writer = new RingWriter(this.responseRing);
     this.doorbellWord = control.slotWord(layout, slot, SlotWord.doorbell);
+    this.limits = { ...defaultVerifyLimits, maxBytes: core.options.maxFrameBytes };
     this.context = {
       store: core.store,
       subscribe: (prefix) => this.subscribe(prefix),
@@ -117,7 +121,7 @@ export class ServerSession {
       if (bytes === undefined) return;
       let id = 0n;
       try {
-        const message = decodeFrame(bytes, this.limits()).message;
+        const message = decodeFrame(bytes, this.limits).message;
         if (message.type === 'Request') id = message.value.id;
       } catch {
         // unreadable: answered with id 0, as any malformed frame
@@ -186,14 +190,10 @@ export class ServerSession {
     return `${this.label || 'client'} pid ${this.client.pid}`;
   }
 
-  private limits() {
-    return { ...defaultVerifyLimits, maxBytes: this.core.options.maxFrameBytes };
-  }
-
   private handleFrame(bytes: Uint8Array): void {
     let request: Request;
     try {
-      const message = decodeFrame(bytes, this.limits()).message;
+      const message = decodeFrame(bytes, this.limits).message;
       if (message.type !== 'Request')
         throw new IpcError(ErrorCode.Malformed, `a client sent a ${message.type}`);
       request = message.value;

@@ -15,6 +15,7 @@ import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   cliScript,
+  codeOf,
   eventually,
   freshChannel,
   freshDataDir,
@@ -22,16 +23,6 @@ import {
 } from './fixtures/server-process.ts';
 
 const shmPath = (channel: string) => `/dev/shm${segmentName(process.geteuid?.() ?? 0, channel)}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    if (IpcError.is(error)) return error.code;
-    throw error;
-  }
-  return ErrorCode.Ok;
-}
 
 /** Socket inodes the process holds. */
 function socketInodes(pid: number): string[] {

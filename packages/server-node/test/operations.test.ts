@@ -1,8 +1,9 @@
 // Every operation through a real server process and real shared memory.
 import { rmSync } from 'node:fs';
-import { ErrorCode, IPCClient, IpcError } from '@pluresdb-ipc/client-node';
+import { ErrorCode, IPCClient } from '@pluresdb-ipc/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  codeOf,
   eventually,
   freshChannel,
   freshDataDir,
@@ -24,16 +25,6 @@ afterAll(async () => {
   await server?.exited;
   rmSync(server.dataDir, { recursive: true, force: true });
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    if (IpcError.is(error)) return error.code;
-    throw error;
-  }
-  return ErrorCode.Ok;
-}
 
 describe('operations', () => {
   it('negotiates the session terms', () => {
