@@ -29,14 +29,18 @@ describe('ring wake protocol', () => {
       },
     });
     let producerFailed: unknown;
+    const producerReady = new Promise<void>((resolve) => producer.once('message', () => resolve()));
     const producerDone = new Promise<{ timeouts: number }>((resolve, reject) => {
-      producer.once('message', resolve);
+      producer.on('message', (message: unknown) => {
+        if (message !== 'ready') resolve(message as { timeouts: number });
+      });
       producer.once('error', reject);
       producer.once('exit', () => resolve({ timeouts: -1 })); // terminated before reporting
     }).catch((error: unknown) => {
       producerFailed = error;
       return { timeouts: -1 };
     });
+    await Promise.race([producerReady, producerDone]);
     let timeouts = 0;
     // Bounded: a producer that died or stalled ends the loop after a few 1 s timeouts.
     for (let received = 0; received < frames && timeouts < 3; ) {
