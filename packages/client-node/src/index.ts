@@ -13,10 +13,7 @@ export type {
   WatchOptions,
   WriteOutcome,
 } from '@pluresdb-ipc/protocol';
-export { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+export { ErrorCode, IpcError, type PluresClient } from '@pluresdb-ipc/protocol';
 export { IPCClient } from './ipc-client.ts';
-export { osError } from './node-error.ts';
-export { type NodeFutex, nodeFutex } from './node-futex.ts';
-export { nodePlatform } from './node-platform.ts';
-export { NodeSegment } from './node-shm.ts';
-export { isProcessAlive, processStart, selfIdentity } from './process-identity.ts';
+export { nodeLibc } from './libc.ts';
+export { nodeHostServices, nodePlatform } from './node-platform.ts';

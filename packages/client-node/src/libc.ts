@@ -1,54 +1,83 @@
-// The libc functions the shared-memory transport needs, bound once through koffi
-// (shared BRIEF §2: koffi loads libc here; its pointers are BigInt addresses).
+// The libc calls of the shared-memory transport, bound through koffi (shared BRIEF §2: koffi
+// loads libc here; its pointers are BigInt addresses).
+import {
+  futexSyscallNumber,
+  type LibcCalls,
+  linux,
+  MAP_FAILED,
+  timespecOf,
+} from '@pluresdb-ipc/protocol';
 import koffi from 'koffi';
 
-const libc = koffi.load('libc.so.6');
+const lib = koffi.load('libc.so.6');
+// Registers the type the futex prototype below names.
+koffi.struct('timespec', { tv_sec: 'long', tv_nsec: 'long' });
 
-/** `struct timespec`, for futex timeouts. */
-export const timespec = koffi.struct('timespec', { tv_sec: 'long', tv_nsec: 'long' });
-
-/** The bound libc calls. Each returns -1 and sets errno (read with `koffi.errno()`) on failure. */
-export const c = {
-  shmOpen: libc.func('int shm_open(const char *name, int oflag, uint32_t mode)'),
-  shmUnlink: libc.func('int shm_unlink(const char *name)'),
-  ftruncate: libc.func('int ftruncate(int fd, int64_t length)'),
-  mmap: libc.func(
+const fn = {
+  shmOpen: lib.func('int shm_open(const char *name, int oflag, uint32_t mode)'),
+  shmUnlink: lib.func('int shm_unlink(const char *name)'),
+  ftruncate: lib.func('int ftruncate(int fd, int64_t length)'),
+  posixFallocate: lib.func('int posix_fallocate(int fd, int64_t offset, int64_t len)'),
+  lseek: lib.func('int64_t lseek(int fd, int64_t offset, int whence)'),
+  mmap: lib.func(
     'void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)',
   ),
-  munmap: libc.func('int munmap(void *addr, size_t length)'),
-  close: libc.func('int close(int fd)'),
-  lseek: libc.func('int64_t lseek(int fd, int64_t offset, int whence)'),
-  // Returns the error number itself (not -1 and errno).
-  posixFallocate: libc.func('int posix_fallocate(int fd, int64_t offset, int64_t len)'),
+  munmap: lib.func('int munmap(void *addr, size_t length)'),
+  close: lib.func('int close(int fd)'),
+  geteuid: lib.func('uint32_t geteuid(void)'),
+  getpid: lib.func('int getpid(void)'),
   // A fixed prototype, not the variadic one: koffi cannot call variadic functions async.
-  futex: libc.func(
+  futex: lib.func(
     'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
   ),
 };
 
-/** errno of the last failed call on this thread. */
-export function errno(): number {
-  return koffi.errno();
+const SYS_futex = futexSyscallNumber(process.arch);
+
+function timeout(ms: number): { tv_sec: number; tv_nsec: number } {
+  const [seconds, nanos] = timespecOf(ms);
+  return { tv_sec: Number(seconds), tv_nsec: Number(nanos) };
 }
 
-/** A view of `length` bytes of foreign memory at `address`. */
-export function viewMemory(address: bigint, length: number): ArrayBuffer {
-  return koffi.view(address, length);
+/**
+ * koffi's async calls hold a libuv pool thread (4 by default) for the whole wait: the
+ * transport keeps one such waiter per process.
+ */
+function futexWaitAsync(address: bigint, expected: number, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fn.futex.async(
+      SYS_futex,
+      address,
+      linux.FUTEX_WAIT,
+      expected,
+      timeout(timeoutMs),
+      null,
+      0,
+      (error: unknown, value: unknown) => (error ? reject(error) : resolve(Number(value))),
+    );
+  });
 }
 
-/** Constants from Linux headers (x86-64 and aarch64 share these values). */
-export const linux = {
-  O_RDWR: 0o2,
-  O_CREAT: 0o100,
-  O_EXCL: 0o200,
-  PROT_READ_WRITE: 0x3,
-  MAP_SHARED: 0x1,
-  MAP_FAILED: 2n ** 64n - 1n,
-  SYS_futex: process.arch === 'arm64' ? 98 : 202,
-  FUTEX_WAIT: 0,
-  FUTEX_WAKE: 1,
-  SEEK_END: 2,
-  EAGAIN: 11,
-  EINTR: 4,
-  ETIMEDOUT: 110,
-} as const;
+/** The Node binding of the transport's libc calls. */
+export const nodeLibc: LibcCalls = {
+  shmOpen: (name, oflag, mode) => fn.shmOpen(name, oflag, mode) as number,
+  shmUnlink: (name) => fn.shmUnlink(name) as number,
+  ftruncate: (fd, length) => fn.ftruncate(fd, length) as number,
+  posixFallocate: (fd, offset, length) => fn.posixFallocate(fd, offset, length) as number,
+  sizeOf: (fd) => Number(fn.lseek(fd, 0, linux.SEEK_END) as bigint | number),
+  mapShared(fd, length) {
+    const address = fn.mmap(null, length, linux.PROT_READ_WRITE, linux.MAP_SHARED, fd, 0);
+    return typeof address === 'bigint' ? address : MAP_FAILED;
+  },
+  munmap: (address, length) => fn.munmap(address, length) as number,
+  close: (fd) => fn.close(fd) as number,
+  errno: () => koffi.errno(),
+  view: (address, length) => koffi.view(address, length),
+  futexWait: (address, expected, timeoutMs) =>
+    Number(fn.futex(SYS_futex, address, linux.FUTEX_WAIT, expected, timeout(timeoutMs), null, 0)),
+  futexWaitAsync,
+  futexWake: (address) =>
+    Number(fn.futex(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
+  geteuid: () => fn.geteuid() as number,
+  getpid: () => fn.getpid() as number,
+};

@@ -1,34 +1,31 @@
-// The Node runtime binding of the transport: koffi shared memory and futex, /proc identities,
-// Node timers. The protocol package's client and the server run on top of it.
-import type { Platform, SharedSegment } from '@pluresdb-ipc/protocol';
-import { nodeFutex } from './node-futex.ts';
-import { NodeSegment } from './node-shm.ts';
-import { isProcessAlive, selfIdentity } from './process-identity.ts';
+// The Node runtime binding of the transport: the shared POSIX platform over koffi, with Node's
+// timers. The protocol package's client and the server run on top of it.
+import { readFileSync } from 'node:fs';
+import { type HostServices, type Platform, posixPlatform } from '@pluresdb-ipc/protocol';
+import { nodeLibc } from './libc.ts';
 
-function shared(segment: NodeSegment): SharedSegment {
+/** Node's host services (Bun's Node compatibility runs them unchanged). */
+export function nodeHostServices(runtime: string): HostServices {
   return {
-    name: segment.name,
-    buffer: segment.buffer,
-    futex: nodeFutex(segment),
-    unmap: () => segment.unmap(),
+    runtime,
+    readTextFile(path) {
+      try {
+        return readFileSync(path, 'latin1');
+      } catch {
+        return undefined;
+      }
+    },
+    yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
+    setTimer(callback, ms) {
+      const timer = setTimeout(callback, ms);
+      timer.unref();
+      return () => clearTimeout(timer);
+    },
   };
 }
 
-const self = selfIdentity();
-
 /** The Node platform. */
-export const nodePlatform: Platform = {
-  runtime: `node ${process.versions.node}`,
-  userId: () => process.geteuid?.() ?? 0,
-  self: () => self,
-  isAlive: isProcessAlive,
-  openSegment: (name) => shared(NodeSegment.open(name)),
-  createSegment: (name, size) => shared(NodeSegment.create(name, size, true)),
-  unlinkSegment: (name) => NodeSegment.unlink(name),
-  yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
-  setTimer(callback, ms) {
-    const timer = setTimeout(callback, ms);
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
-};
+export const nodePlatform: Platform = posixPlatform(
+  nodeLibc,
+  nodeHostServices(`node ${process.versions.node}`),
+);

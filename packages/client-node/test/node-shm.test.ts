@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import {
   ErrorCode,
   IpcError,
+  PosixSegment,
+  posixFutex,
   RingReader,
   RingView,
   RingWriter,
@@ -13,8 +15,8 @@ import {
   waitForSpace,
 } from '@pluresdb-ipc/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeFutex } from '../src/node-futex.ts';
-import { NodeSegment } from '../src/node-shm.ts';
+import { checkLibcBinding } from '../../protocol/test/fixtures/libc-binding-checks.ts';
+import { nodeLibc } from '../src/libc.ts';
 import { stressWait, testRings, testSegmentBytes } from './fixtures/two-rings.ts';
 
 const names: string[] = [];
@@ -24,7 +26,7 @@ const uniqueName = (): string => {
   return name;
 };
 afterEach(() => {
-  for (const name of names.splice(0)) NodeSegment.unlink(name);
+  for (const name of names.splice(0)) PosixSegment.unlink(nodeLibc, name);
 });
 
 function startEchoPeer(name: string) {
@@ -47,7 +49,7 @@ function startEchoPeer(name: string) {
 describe('Node shared memory (koffi)', () => {
   it('creates segments readable and writable by this user only', () => {
     const name = uniqueName();
-    const segment = NodeSegment.create(name, 8192);
+    const segment = PosixSegment.create(nodeLibc, name, 8192);
     expect(statSync(`/dev/shm${name}`).mode & 0o777).toBe(0o600);
     expect(segment.buffer.byteLength).toBe(8192);
     segment.unmap();
@@ -55,13 +57,13 @@ describe('Node shared memory (koffi)', () => {
 
   it('refuses a missing segment with Unavailable and a second creation with an IpcError', () => {
     const name = uniqueName();
-    expect(() => NodeSegment.open(name, 8192)).toThrowError(
+    expect(() => PosixSegment.open(nodeLibc, name, 8192)).toThrowError(
       expect.objectContaining({ code: ErrorCode.Unavailable, name: 'IpcError' }),
     );
-    NodeSegment.create(name, 8192).unmap();
+    PosixSegment.create(nodeLibc, name, 8192).unmap();
     let second: unknown;
     try {
-      NodeSegment.create(name, 8192);
+      PosixSegment.create(nodeLibc, name, 8192);
     } catch (error) {
       second = error;
     }
@@ -70,8 +72,8 @@ describe('Node shared memory (koffi)', () => {
 
   it('futex waits time out, and return at once when the word already changed', () => {
     const name = uniqueName();
-    const segment = NodeSegment.create(name, 8192);
-    const futex = nodeFutex(segment);
+    const segment = PosixSegment.create(nodeLibc, name, 8192);
+    const futex = posixFutex(segment);
     const words = new Int32Array(segment.buffer, 0, 16);
     expect(futex.wait(words, 3, 0, 20)).toBe('timed-out');
     expect(futex.wait(words, 3, 1, 20)).toBe('not-equal');
@@ -80,8 +82,8 @@ describe('Node shared memory (koffi)', () => {
 
   it('echoes 20,000 frames through a child process with the real futex and no lost wake-up', async () => {
     const name = uniqueName();
-    const segment = NodeSegment.create(name, testSegmentBytes);
-    const futex = nodeFutex(segment);
+    const segment = PosixSegment.create(nodeLibc, name, testSegmentBytes);
+    const futex = posixFutex(segment);
     const { toChild, toParent } = testRings(segment.buffer);
     const writer = new RingWriter(toChild);
     const reader = new RingReader(toParent, 1 << 20);
@@ -120,5 +122,13 @@ describe('Node shared memory (koffi)', () => {
     expect(timeouts).toBe(0);
     expect(peerOutput).toContain('timeouts 0');
     segment.unmap();
+  });
+});
+
+describe('Node binding (koffi), shared checks', () => {
+  it('passes the libc checks every runtime binding passes', async () => {
+    const prefix = `/pdbi-test-node-${process.pid}`;
+    names.push(`${prefix}-kept`);
+    expect(await checkLibcBinding(nodeLibc, prefix)).toEqual([]);
   });
 });

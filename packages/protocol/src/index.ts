@@ -1,5 +1,6 @@
 // Public API of @pluresdb-ipc/protocol: the generated codecs plus the runtime they rely on.
 
+export type { PluresClient } from './client/client-api.ts';
 export { CLIENT_PROTOCOL, ClientCore } from './client/client-core.ts';
 export type { CallOptions, ConnectOptions, ReconnectOptions } from './client/client-options.ts';
 export {
@@ -26,6 +27,18 @@ export * from './gen/types.ts';
 export * from './gen/verifiers.ts';
 export * from './gen/writers.ts';
 export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
+export {
+  futexSyscallNumber,
+  type LibcCalls,
+  linux,
+  MAP_FAILED,
+  timespecOf,
+} from './posix/libc-calls.ts';
+export { osError } from './posix/os-error.ts';
+export { posixFutex } from './posix/posix-futex.ts';
+export { type HostServices, posixPlatform, sharedSegment } from './posix/posix-platform.ts';
+export { PosixSegment } from './posix/posix-segment.ts';
+export { processStart, procIsAlive, type ReadTextFile } from './posix/proc-identity.ts';
 export { atomicsFutex, type Futex, type FutexWaitResult } from './ring/futex.ts';
 export * from './ring/ring-layout.ts';
 export { RingReader } from './ring/ring-reader.ts';

@@ -10,6 +10,7 @@ import {
   type Record as WireRecord,
 } from '../gen/types.ts';
 import type { Platform } from '../transport/platform.ts';
+import type { PluresClient } from './client-api.ts';
 import { ClientCore } from './client-core.ts';
 import type { CallOptions, ConnectOptions } from './client-options.ts';
 import {
@@ -56,7 +57,7 @@ export interface Subscription {
 }
 
 /** The PluresDB IPC client: one session with the server of a channel, reconnecting on its own. */
-export class IpcClient extends ClientCore {
+export class IpcClient extends ClientCore implements PluresClient {
   /** Use a runtime package's `IPCClient.connect` (or {@link connectWith}) instead. */
   constructor(platform: Platform, channel: string, options: ConnectOptions) {
     super(platform, channel, options);

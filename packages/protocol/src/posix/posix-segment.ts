@@ -1,28 +1,33 @@
-// POSIX shared-memory segments for Node, through koffi (spec/transport.md#naming-and-permissions).
-import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
-import { c, errno, linux, viewMemory } from './libc.ts';
-import { osError } from './node-error.ts';
+// POSIX shared-memory segments over any runtime's libc binding
+// (spec/transport.md#naming-and-permissions).
+import { IpcError } from '../errors.ts';
+import { ErrorCode } from '../gen/types.ts';
+import { type LibcCalls, linux, MAP_FAILED } from './libc-calls.ts';
+import { osError } from './os-error.ts';
 
 /**
  * One mapped shared-memory segment. `buffer` is a plain ArrayBuffer over the mapping (no
  * runtime can make a SharedArrayBuffer over foreign memory); cross-process words in it must be
  * accessed with Atomics on an Int32Array view (shared BRIEF §2).
  */
-export class NodeSegment {
+export class PosixSegment {
   /** The segment's name, as given to shm_open (starts with "/"). */
   readonly name: string;
   /** Size in bytes. */
   readonly size: number;
   /** The mapping. Invalid after {@link unmap}: touching it then crashes the process. */
   readonly buffer: ArrayBuffer;
+  /** The libc binding it was made with (its futex calls go through the same binding). */
+  readonly libc: LibcCalls;
   private readonly address: bigint;
   private mapped = true;
 
-  private constructor(name: string, size: number, address: bigint) {
+  private constructor(libc: LibcCalls, name: string, size: number, address: bigint) {
+    this.libc = libc;
     this.name = name;
     this.size = size;
     this.address = address;
-    this.buffer = viewMemory(address, size);
+    this.buffer = libc.view(address, size);
   }
 
   /**
@@ -31,35 +36,35 @@ export class NodeSegment {
    * allocated now (posix_fallocate), so a full /dev/shm fails here with `TooLarge` instead of
    * killing a process with SIGBUS when it first touches a page.
    */
-  static create(name: string, size: number, reserve = false): NodeSegment {
-    const fd = c.shmOpen(name, linux.O_RDWR | linux.O_CREAT | linux.O_EXCL, 0o600) as number;
-    if (fd < 0) throw osError('shm_open', errno(), name);
+  static create(libc: LibcCalls, name: string, size: number, reserve = false): PosixSegment {
+    const fd = libc.shmOpen(name, linux.O_RDWR | linux.O_CREAT | linux.O_EXCL, 0o600);
+    if (fd < 0) throw osError('shm_open', libc.errno(), name);
     try {
-      if ((c.ftruncate(fd, size) as number) !== 0) {
-        const error = osError('ftruncate', errno(), name);
-        c.shmUnlink(name);
+      if (libc.ftruncate(fd, size) !== 0) {
+        const error = osError('ftruncate', libc.errno(), name);
+        libc.shmUnlink(name);
         throw error;
       }
-      const failed = reserve ? (c.posixFallocate(fd, 0, size) as number) : 0;
+      const failed = reserve ? libc.posixFallocate(fd, 0, size) : 0;
       if (failed !== 0) {
-        c.shmUnlink(name);
+        libc.shmUnlink(name);
         throw osError('posix_fallocate', failed, `${name}, ${size} bytes`);
       }
-      return NodeSegment.map(fd, name, size);
+      return PosixSegment.map(libc, fd, name, size);
     } finally {
-      c.close(fd);
+      libc.close(fd);
     }
   }
 
   /** Maps an existing segment: `size` bytes, or (by default) its whole current size. */
-  static open(name: string, size?: number): NodeSegment {
-    const fd = c.shmOpen(name, linux.O_RDWR, 0) as number;
-    if (fd < 0) throw osError('shm_open', errno(), name);
+  static open(libc: LibcCalls, name: string, size?: number): PosixSegment {
+    const fd = libc.shmOpen(name, linux.O_RDWR, 0);
+    if (fd < 0) throw osError('shm_open', libc.errno(), name);
     try {
       // The real size, not one read from the segment's header: mapping past the end of the
       // object would turn a lie in the header into SIGBUS.
-      const actual = Number(c.lseek(fd, 0, linux.SEEK_END) as bigint | number);
-      if (actual < 0) throw osError('lseek', errno(), name);
+      const actual = libc.sizeOf(fd);
+      if (actual < 0) throw osError('lseek', libc.errno(), name);
       const length = size ?? actual;
       if (length <= 0 || length > actual) {
         throw new IpcError(
@@ -67,21 +72,21 @@ export class NodeSegment {
           `segment ${name} is ${actual} bytes, not ${length}`,
         );
       }
-      return NodeSegment.map(fd, name, length);
+      return PosixSegment.map(libc, fd, name, length);
     } finally {
-      c.close(fd);
+      libc.close(fd);
     }
   }
 
-  /** Removes the segment's name; mappings stay valid until unmapped. Missing names are ignored. */
-  static unlink(name: string): void {
-    c.shmUnlink(name);
+  /** Removes a segment's name; mappings stay valid until unmapped. Missing names are ignored. */
+  static unlink(libc: LibcCalls, name: string): void {
+    libc.shmUnlink(name);
   }
 
-  private static map(fd: number, name: string, size: number): NodeSegment {
-    const address = c.mmap(null, size, linux.PROT_READ_WRITE, linux.MAP_SHARED, fd, 0) as bigint;
-    if (address === linux.MAP_FAILED) throw osError('mmap', errno(), name);
-    return new NodeSegment(name, size, address);
+  private static map(libc: LibcCalls, fd: number, name: string, size: number): PosixSegment {
+    const address = libc.mapShared(fd, size);
+    if (address === MAP_FAILED) throw osError('mmap', libc.errno(), name);
+    return new PosixSegment(libc, name, size, address);
   }
 
   /** The address of byte `offset` of the mapping, for futex calls. */
@@ -96,6 +101,6 @@ export class NodeSegment {
   unmap(): void {
     if (!this.mapped) return;
     this.mapped = false;
-    c.munmap(this.address, this.size);
+    this.libc.munmap(this.address, this.size);
   }
 }

@@ -1,6 +1,7 @@
 // OS errors from the shared-memory calls, translated into protocol error codes in one place
-// (spec/errors.md). Conformance cases: test/node-shm.test.ts ("refuses ...").
-import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+// (spec/errors.md), for every runtime binding.
+import { IpcError } from '../errors.ts';
+import { ErrorCode } from '../gen/types.ts';
 
 const names: Record<number, string> = {
   1: 'EPERM',

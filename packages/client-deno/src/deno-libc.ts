@@ -1,0 +1,90 @@
+// The libc calls of the shared-memory transport, bound through Deno.dlopen. Its `nonblocking`
+// symbols run on a separate thread and return a Promise: the futex wait that must not block
+// the event loop needs nothing else (see README for the comparison with npm:koffi).
+import { futexSyscallNumber, type LibcCalls, linux, timespecOf } from '@pluresdb-ipc/protocol';
+
+// A fixed prototype for the variadic syscall(): the futex needs integer arguments only.
+const futexCall = {
+  name: 'syscall',
+  parameters: ['i64', 'u64', 'i32', 'i32', 'buffer', 'pointer', 'i32'],
+  result: 'i64',
+} as const;
+
+const { symbols: fn } = Deno.dlopen('libc.so.6', {
+  shm_open: { parameters: ['buffer', 'i32', 'u32'], result: 'i32' },
+  shm_unlink: { parameters: ['buffer'], result: 'i32' },
+  ftruncate: { parameters: ['i32', 'i64'], result: 'i32' },
+  posix_fallocate: { parameters: ['i32', 'i64', 'i64'], result: 'i32' },
+  lseek: { parameters: ['i32', 'i64', 'i32'], result: 'i64' },
+  // Addresses as u64: a failed mmap returns (void *) -1, which only a BigInt holds exactly.
+  mmap: { parameters: ['u64', 'u64', 'i32', 'i32', 'i32', 'i64'], result: 'u64' },
+  munmap: { parameters: ['u64', 'u64'], result: 'i32' },
+  close: { parameters: ['i32'], result: 'i32' },
+  geteuid: { parameters: [], result: 'u32' },
+  __errno_location: { parameters: [], result: 'pointer' },
+  futex: futexCall,
+  futex_async: { ...futexCall, nonblocking: true },
+});
+
+const SYS_futex = BigInt(futexSyscallNumber(Deno.build.arch));
+const encoder = new TextEncoder();
+// One timespec for the synchronous calls (they never overlap on this thread); every
+// nonblocking wait gets its own, since it is read on another thread later.
+const timespec = new BigInt64Array(2);
+
+/** A NUL-terminated copy of `text` for a `const char *` argument. */
+function cString(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(`${text}\0`);
+}
+
+function fillTimespec(target: BigInt64Array<ArrayBuffer>, ms: number): BigInt64Array<ArrayBuffer> {
+  [target[0], target[1]] = timespecOf(ms);
+  return target;
+}
+
+/** The Deno binding of the transport's libc calls. */
+export const denoLibc: LibcCalls = {
+  shmOpen: (name, oflag, mode) => fn.shm_open(cString(name), oflag, mode),
+  shmUnlink: (name) => fn.shm_unlink(cString(name)),
+  ftruncate: (fd, length) => fn.ftruncate(fd, BigInt(length)),
+  posixFallocate: (fd, offset, length) => fn.posix_fallocate(fd, BigInt(offset), BigInt(length)),
+  sizeOf: (fd) => Number(fn.lseek(fd, 0n, linux.SEEK_END)),
+  mapShared: (fd, length) =>
+    BigInt(fn.mmap(0n, BigInt(length), linux.PROT_READ_WRITE, linux.MAP_SHARED, fd, 0n)),
+  munmap: (address, length) => fn.munmap(address, BigInt(length)),
+  close: (fd) => fn.close(fd),
+  errno: () => new Deno.UnsafePointerView(fn.__errno_location() as Deno.PointerObject).getInt32(),
+  view: (address, length) =>
+    Deno.UnsafePointerView.getArrayBuffer(
+      Deno.UnsafePointer.create(address) as Deno.PointerObject,
+      length,
+    ),
+  futexWait: (address, expected, timeoutMs) =>
+    Number(
+      fn.futex(
+        SYS_futex,
+        address,
+        linux.FUTEX_WAIT,
+        expected,
+        fillTimespec(timespec, timeoutMs),
+        null,
+        0,
+      ),
+    ),
+  futexWaitAsync: async (address, expected, timeoutMs) =>
+    Number(
+      await fn.futex_async(
+        SYS_futex,
+        address,
+        linux.FUTEX_WAIT,
+        expected,
+        fillTimespec(new BigInt64Array(2), timeoutMs),
+        null,
+        0,
+      ),
+    ),
+  futexWake: (address) =>
+    Number(fn.futex(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
+  geteuid: () => fn.geteuid(),
+  getpid: () => Deno.pid,
+};

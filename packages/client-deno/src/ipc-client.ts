@@ -1,0 +1,17 @@
+// The Deno client: the shared IpcClient over the Deno platform binding.
+import { type ConnectOptions, IpcClient } from '@pluresdb-ipc/protocol';
+import { denoPlatform } from './deno-platform.ts';
+
+/** The PluresDB IPC client for Deno. */
+export class IPCClient extends IpcClient {
+  /**
+   * Connects to the server of `channel` (default `"default"`) through shared memory.
+   * Throws `IpcError` `Unavailable` when no server runs on it, `ServerFull` when all slots
+   * are taken, `VersionMismatch` or `Unauthenticated` when the server refuses.
+   */
+  static async connect(channel = 'default', options: ConnectOptions = {}): Promise<IPCClient> {
+    const client = new IPCClient(denoPlatform, channel, options);
+    await client.start();
+    return client;
+  }
+}

@@ -1,0 +1,78 @@
+// The public API every runtime's client has (Node, Bun, Deno): defined once here, implemented
+// once by IpcClient over a runtime's Platform. The conformance suite drives exactly this.
+import type { IpcError } from '../errors.ts';
+import type { HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
+import type { CallOptions } from './client-options.ts';
+import type {
+  BatchWrite,
+  ListPageOf,
+  ListQuery,
+  Subscription,
+  WriteOutcome,
+} from './ipc-client.ts';
+import type { DocumentInput, JsonObject } from './json-values.ts';
+import type { ChangeEvent, WatchOptions } from './watch-queue.ts';
+
+/**
+ * A PluresDB IPC client: one session with a channel's server, reconnecting on its own.
+ * Failures are `IpcError`s with a `code`; the `*Sync` variants block the thread until the
+ * answer (scripts and hot loops), the others never block the event loop beyond the spin window.
+ */
+export interface PluresClient {
+  /** The channel this client talks to. */
+  readonly channel: string;
+  /** True while a session is established. */
+  readonly connected: boolean;
+  /** The current session's terms (limits, server version), undefined while disconnected. */
+  readonly terms: HelloOk | undefined;
+  /** Futex sleeps that timed out with a request in flight (lost wake-ups: should stay 0). */
+  readonly transportTimeouts: number;
+
+  /** Replaces a record's data. */
+  put(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome>;
+  /** Sets only the given top-level fields of a record's data. */
+  patch(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome>;
+  /** A record's data, or undefined when it does not exist. */
+  get(key: string, options?: CallOptions): Promise<JsonObject | undefined>;
+  /** A record's data as UTF-8 JSON bytes, or undefined. */
+  getBytes(key: string, options?: CallOptions): Promise<Uint8Array | undefined>;
+  /** A record with its CRDT metadata, or undefined. */
+  getRecord(key: string, options?: CallOptions): Promise<WireRecord | undefined>;
+  /** Deletes a record; `count` is 0 when it was not live. */
+  delete(key: string, options?: CallOptions): Promise<WriteOutcome>;
+  /** One page of live records in key order. */
+  list(query?: ListQuery, options?: CallOptions): Promise<ListPageOf<JsonObject>>;
+  /** Every live record matching `query.prefix`, page by page. */
+  listAll(
+    query?: Omit<ListQuery, 'after'>,
+    options?: CallOptions,
+  ): AsyncGenerator<{ key: string; value: JsonObject }>;
+  /** Applies several writes atomically, in order. */
+  batch(writes: readonly BatchWrite[], options?: CallOptions): Promise<WriteOutcome>;
+  /** Merges another replica's state of a record. */
+  merge(record: WireRecord, options?: CallOptions): Promise<WriteOutcome>;
+  /** Server and store statistics. */
+  stats(options?: CallOptions): Promise<StatsResult>;
+  /** A round trip; resolves with the echoed payload. */
+  ping(payload?: Uint8Array, options?: CallOptions): Promise<Uint8Array | undefined>;
+  /** Calls `listener` for every change under `prefix` from the moment this resolves. */
+  subscribe(
+    prefix: string,
+    listener: (event: ChangeEvent) => void,
+    options?: CallOptions & { onEnd?: (error: IpcError) => void },
+  ): Promise<Subscription>;
+  /** Changes under `prefix` as an async iterator. */
+  watch(prefix?: string, options?: WatchOptions): AsyncIterableIterator<ChangeEvent>;
+  /** Closes the client: pending requests fail with `Closed`. Idempotent. */
+  close(): Promise<void>;
+
+  putSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome;
+  patchSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome;
+  getSync(key: string, options?: CallOptions): JsonObject | undefined;
+  getBytesSync(key: string, options?: CallOptions): Uint8Array | undefined;
+  deleteSync(key: string, options?: CallOptions): WriteOutcome;
+  listSync(query?: ListQuery, options?: CallOptions): ListPageOf<JsonObject>;
+  batchSync(writes: readonly BatchWrite[], options?: CallOptions): WriteOutcome;
+  statsSync(options?: CallOptions): StatsResult;
+  pingSync(payload?: Uint8Array, options?: CallOptions): Uint8Array | undefined;
+}

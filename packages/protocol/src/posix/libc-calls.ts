@@ -1,0 +1,65 @@
+// The few libc calls the shared-memory transport needs, as each runtime binds them over its
+// own FFI (koffi in Node, bun:ffi in Bun, Deno.dlopen in Deno). Everything built on top of
+// them (segments, the futex, errors, identities) is shared: see posix-platform.ts.
+
+/**
+ * The raw calls. Each returns what the C function returns (`-1` and errno on failure, except
+ * `posixFallocate`, which returns the error number itself). Addresses are BigInt whatever the
+ * runtime's own pointer type, so the shared code does its arithmetic one way.
+ */
+export interface LibcCalls {
+  shmOpen(name: string, oflag: number, mode: number): number;
+  shmUnlink(name: string): number;
+  ftruncate(fd: number, length: number): number;
+  posixFallocate(fd: number, offset: number, length: number): number;
+  /** `lseek(fd, 0, SEEK_END)`: the object's size, or -1. */
+  sizeOf(fd: number): number;
+  /** `mmap(NULL, length, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0)`; {@link MAP_FAILED} on failure. */
+  mapShared(fd: number, length: number): bigint;
+  munmap(address: bigint, length: number): number;
+  close(fd: number): number;
+  /** errno of the last failed call on this thread. */
+  errno(): number;
+  /** An ArrayBuffer over `length` bytes of foreign memory at `address` (no copy). */
+  view(address: bigint, length: number): ArrayBuffer;
+  /** `futex(address, FUTEX_WAIT, expected, timeout)`: 0 when woken, -1 and errno otherwise. */
+  futexWait(address: bigint, expected: number, timeoutMs: number): number;
+  /**
+   * The same wait off the calling thread, so the event loop runs meanwhile. Resolves with the
+   * call's result (0 or -1; errno belonged to another thread and is not available).
+   */
+  futexWaitAsync(address: bigint, expected: number, timeoutMs: number): Promise<number>;
+  /** `futex(address, FUTEX_WAKE, INT_MAX)`: wakes every waiter. */
+  futexWake(address: bigint): number;
+  geteuid(): number;
+  getpid(): number;
+}
+
+/** What mmap returns on failure, `(void *) -1`, as an unsigned 64-bit address. */
+export const MAP_FAILED = 2n ** 64n - 1n;
+
+/** Constants from Linux headers (x86-64 and aarch64 share these values). */
+export const linux = {
+  O_RDWR: 0o2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  PROT_READ_WRITE: 0x3,
+  MAP_SHARED: 0x1,
+  FUTEX_WAIT: 0,
+  FUTEX_WAKE: 1,
+  SEEK_END: 2,
+  EAGAIN: 11,
+  EINTR: 4,
+  ETIMEDOUT: 110,
+} as const;
+
+/** The `futex` system call number: `syscall(SYS_futex, ...)`. */
+export function futexSyscallNumber(arch: string): number {
+  return arch === 'arm64' || arch === 'aarch64' ? 98 : 202;
+}
+
+/** A `struct timespec` for a futex timeout, as two 64-bit words (seconds, nanoseconds). */
+export function timespecOf(ms: number): [bigint, bigint] {
+  const seconds = Math.floor(ms / 1000);
+  return [BigInt(seconds), BigInt(Math.round((ms - seconds * 1000) * 1e6))];
+}

@@ -1,0 +1,36 @@
+// The futex over a shared-memory segment, for any runtime's libc binding
+// (spec/transport.md#wake-protocol).
+import type { FutexWaitResult } from '../ring/futex.ts';
+import type { AsyncFutex } from '../transport/platform.ts';
+import { linux } from './libc-calls.ts';
+import { osError } from './os-error.ts';
+import type { PosixSegment } from './posix-segment.ts';
+
+/** Builds the futex for words of `segment` (control arrays must be views of its buffer). */
+export function posixFutex(segment: PosixSegment): AsyncFutex {
+  const { libc } = segment;
+  const address = (control: Int32Array, index: number): bigint => {
+    if (control.buffer !== segment.buffer)
+      throw new RangeError('control words are not in this segment');
+    return segment.addressOf(control.byteOffset + index * 4);
+  };
+  return {
+    wait(control, index, expected, timeoutMs) {
+      if (libc.futexWait(address(control, index), expected, timeoutMs) === 0) return 'woken';
+      const error = libc.errno();
+      if (error === linux.EAGAIN) return 'not-equal';
+      if (error === linux.ETIMEDOUT) return 'timed-out';
+      if (error === linux.EINTR) return 'woken'; // a signal: the caller re-checks the word anyway
+      throw osError('futex', error, segment.name);
+    },
+    async waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
+      const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
+      if (result === 0) return 'woken';
+      // errno belonged to the waiting thread and is gone here: judge a failure by the word.
+      return Atomics.load(control, index) !== expected ? 'not-equal' : 'timed-out';
+    },
+    wake(control, index) {
+      libc.futexWake(address(control, index));
+    },
+  };
+}

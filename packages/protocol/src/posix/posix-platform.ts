@@ -1,0 +1,45 @@
+// A whole transport Platform from a runtime's libc binding plus a few host services. The
+// Node, Bun and Deno packages differ only in how they bind libc and run timers.
+import type { Platform, SharedSegment } from '../transport/platform.ts';
+import type { LibcCalls } from './libc-calls.ts';
+import { posixFutex } from './posix-futex.ts';
+import { PosixSegment } from './posix-segment.ts';
+import { processStart, procIsAlive, type ReadTextFile } from './proc-identity.ts';
+
+/** What the host runtime supplies besides libc. */
+export interface HostServices {
+  /** The runtime and its version, e.g. `bun 1.4.5`. */
+  readonly runtime: string;
+  /** Reads a small text file (for /proc), undefined when it cannot. */
+  readonly readTextFile: ReadTextFile;
+  /** Lets timers and I/O run (a macrotask turn), then resolves. */
+  yieldToEventLoop(): Promise<void>;
+  /** A timer that does not keep the process alive; returns its cancel function. */
+  setTimer(callback: () => void, ms: number): () => void;
+}
+
+/** Wraps a mapped segment with its futex for the transport. */
+export function sharedSegment(segment: PosixSegment): SharedSegment {
+  return {
+    name: segment.name,
+    buffer: segment.buffer,
+    futex: posixFutex(segment),
+    unmap: () => segment.unmap(),
+  };
+}
+
+/** Builds the Platform for a runtime from its libc binding and host services. */
+export function posixPlatform(libc: LibcCalls, host: HostServices): Platform {
+  const self = { pid: libc.getpid(), start: processStart(host.readTextFile, 'self') ?? 0n };
+  return {
+    runtime: host.runtime,
+    userId: () => libc.geteuid(),
+    self: () => self,
+    isAlive: (identity) => procIsAlive(host.readTextFile, identity),
+    openSegment: (name) => sharedSegment(PosixSegment.open(libc, name)),
+    createSegment: (name, size) => sharedSegment(PosixSegment.create(libc, name, size, true)),
+    unlinkSegment: (name) => PosixSegment.unlink(libc, name),
+    yieldToEventLoop: () => host.yieldToEventLoop(),
+    setTimer: (callback, ms) => host.setTimer(callback, ms),
+  };
+}
