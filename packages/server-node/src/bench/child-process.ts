@@ -11,18 +11,32 @@ export interface ReadyChild {
   stop(): Promise<number | null>;
 }
 
+/** How {@link spawnReady} starts the child. */
+export interface SpawnOptions {
+  /** How long it may stay silent, in ms; default 15,000. */
+  readonly timeoutMs?: number;
+  /** The runtime's command line before the script; default this Node (`process.execPath`). */
+  readonly runtime?: readonly string[];
+  /** Its working directory; default ours. */
+  readonly cwd?: string;
+}
+
 /**
- * Spawns `node script ...args` and resolves once it prints a line starting with `marker`;
- * rejects if it exits first or stays silent for `timeoutMs`. Its stderr is passed through.
+ * Spawns `node script ...args` (or another runtime) and resolves once it prints a line
+ * starting with `marker`; rejects if it exits first or stays silent for `timeoutMs`. Its
+ * stderr is passed through.
  */
 export function spawnReady(
   script: string,
   args: readonly string[],
   marker: string,
-  timeoutMs = 15_000,
+  options: SpawnOptions = {},
 ): Promise<ReadyChild> {
-  const child = spawn(process.execPath, [script, ...args], {
+  const { timeoutMs = 15_000, runtime = [process.execPath], cwd } = options;
+  const [command = process.execPath, ...runtimeArgs] = runtime;
+  const child = spawn(command, [...runtimeArgs, script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(cwd === undefined ? {} : { cwd }),
   });
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),

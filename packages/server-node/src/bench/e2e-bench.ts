@@ -16,9 +16,13 @@ import {
   sequentialLatencySync,
   throughput,
 } from './measure.ts';
+import type { RuntimeFigures } from './runtime-client.ts';
+import { runtimeCommand, runtimeNames } from './runtimes.ts';
 
 const cliScript = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const httpScript = fileURLToPath(new URL('./http-child.js', import.meta.url));
+const runtimeClientScript = fileURLToPath(new URL('./runtime-client.js', import.meta.url));
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A 100-byte JSON document, as the issue asks. */
 const document = new TextEncoder().encode(
@@ -112,6 +116,11 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
       ]);
     }
     process.stdout.write(`${formatTable(rows)}\n`);
+    process.stdout.write(
+      `\nClient runtimes (each its own process, same server, same document, get):\n${formatTable(
+        await runtimeRows(channel, iterations, seconds),
+      )}\n`,
+    );
     return 0;
   } finally {
     await client.close();
@@ -120,6 +129,50 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
     await httpServer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The runtime table: the same client measurements in a Node, a Bun and a Deno process. */
+async function runtimeRows(
+  channel: string,
+  iterations: number,
+  seconds: number,
+): Promise<string[][]> {
+  const rows = [
+    [
+      'runtime',
+      'get p50 · p99',
+      'getSync p50 · p99',
+      '16 in flight',
+      '256 in flight',
+      'p50 vs Node',
+    ],
+  ];
+  let nodeP50: number | undefined;
+  for (const name of runtimeNames) {
+    const runtime = runtimeCommand(name);
+    if (runtime === undefined) {
+      rows.push([name, `not installed (npm install --save-dev ${name})`, '', '', '', '']);
+      continue;
+    }
+    const child = await spawnReady(
+      runtimeClientScript,
+      [channel, String(iterations), String(seconds)],
+      'FIGURES ',
+      { runtime, cwd: packageDir, timeoutMs: 60_000 + seconds * 4_000 },
+    );
+    await child.stop();
+    const figures = JSON.parse(child.readyLine.slice('FIGURES '.length)) as RuntimeFigures;
+    nodeP50 ??= figures.getP50Us;
+    rows.push([
+      figures.runtime,
+      `${us(figures.getP50Us)} · ${us(figures.getP99Us)}`,
+      `${us(figures.getSyncP50Us)} · ${us(figures.getSyncP99Us)}`,
+      perSec(figures.get16PerSec),
+      perSec(figures.get256PerSec),
+      `${(figures.getP50Us / nodeP50).toFixed(2)}×`,
+    ]);
+  }
+  return rows;
 }
 
 function us(value: number): string {

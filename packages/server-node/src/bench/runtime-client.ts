@@ -1,0 +1,65 @@
+// One benchmark client, run as its own process in Node, Bun or Deno (the same file in each):
+// it measures the same operations against the benchmark's server and prints its figures as
+// one line, `FIGURES {json}`. Arguments: channel, iterations, seconds.
+import process from 'node:process';
+import type { PluresClient } from '@pluresdb-ipc/protocol';
+import { sequentialLatency, sequentialLatencySync, throughput } from './measure.ts';
+
+/** What one runtime's client measured. */
+export interface RuntimeFigures {
+  readonly runtime: string;
+  readonly getP50Us: number;
+  readonly getP99Us: number;
+  readonly getSyncP50Us: number;
+  readonly getSyncP99Us: number;
+  readonly get16PerSec: number;
+  readonly get256PerSec: number;
+}
+
+/** The client package of the runtime running this file. */
+async function connect(channel: string): Promise<PluresClient> {
+  const options = { clientName: 'bench-runtime' };
+  if ('Bun' in globalThis)
+    return (await import('@pluresdb-ipc/client-bun')).IPCClient.connect(channel, options);
+  if ('Deno' in globalThis)
+    return (await import('@pluresdb-ipc/client-deno')).IPCClient.connect(channel, options);
+  return (await import('@pluresdb-ipc/client-node')).IPCClient.connect(channel, options);
+}
+
+async function main(): Promise<void> {
+  const [channel = 'default', iterationsText = '20000', secondsText = '2'] = process.argv.slice(2);
+  const iterations = Number(iterationsText);
+  const ms = Number(secondsText) * 1000;
+  const client = await connect(channel);
+  try {
+    const get = () => client.getBytes('bench/doc');
+    const warmup = Math.min(2_000, iterations);
+    const latency = await sequentialLatency(get, iterations, warmup);
+    const latencySync = sequentialLatencySync(
+      () => client.getBytesSync('bench/doc'),
+      iterations,
+      warmup,
+    );
+    const figures: RuntimeFigures = {
+      runtime: runtimeLabel(),
+      getP50Us: latency.p50Us,
+      getP99Us: latency.p99Us,
+      getSyncP50Us: latencySync.p50Us,
+      getSyncP99Us: latencySync.p99Us,
+      get16PerSec: (await throughput(get, 16, ms)).opsPerSec,
+      get256PerSec: (await throughput(get, 256, ms)).opsPerSec,
+    };
+    process.stdout.write(`FIGURES ${JSON.stringify(figures)}\n`);
+  } finally {
+    await client.close();
+  }
+}
+
+function runtimeLabel(): string {
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun) return `bun ${versions.bun}`;
+  if (versions.deno) return `deno ${versions.deno}`;
+  return `node ${process.versions.node}`;
+}
+
+await main();
