@@ -1,7 +1,7 @@
 // The Deno runtime binding of the transport: the shared POSIX platform over Deno.dlopen, with
 // Deno's file and timer APIs.
 import { type Platform, posixPlatform } from '@pluresdb-ipc/protocol';
-import { denoLibc } from './deno-libc.ts';
+import { denoLibc, readSmallFile } from './deno-libc.ts';
 
 // Deno 2 has Node's setImmediate as a global (its setTimeout(0) is clamped to ~2 ms after a
 // few nested calls, too slow for the client's pump); @types/deno does not declare it.
@@ -9,16 +9,10 @@ const { setImmediate } = globalThis as unknown as {
   setImmediate(callback: () => void): unknown;
 };
 
-/** The Deno platform. Needs `--allow-ffi` and `--allow-read` (for /proc). */
+/** The Deno platform. Needs `--allow-ffi` (nothing else: /proc is read through libc). */
 export const denoPlatform: Platform = posixPlatform(denoLibc, {
   runtime: `deno ${Deno.version.deno}`,
-  readTextFile(path) {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch {
-      return undefined;
-    }
-  },
+  readTextFile: readSmallFile,
   yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
   setTimer(callback, ms) {
     const timer = setTimeout(callback, ms);

@@ -1,4 +1,4 @@
-// The Deno.dlopen binding in a real Deno process: the shared libc checks (segments, errors, the
+// The Deno.dlopen binding in a real Deno process with only --allow-ffi: the shared libc checks (segments, errors, the
 // futex, the asynchronous wait) must all pass, and segments must be private to this user.
 import { execFileSync } from 'node:child_process';
 import { statSync, unlinkSync } from 'node:fs';
@@ -11,7 +11,7 @@ const script = fileURLToPath(new URL('./fixtures/binding-checks.ts', import.meta
 describe('Deno binding (Deno.dlopen)', () => {
   it('passes every libc check in a Deno process and creates segments with mode 0600', () => {
     const prefix = `/pdbi-test-deno-${process.pid}`;
-    const output = execFileSync(deno, ['run', '--allow-ffi', '--allow-read', script, prefix], {
+    const output = execFileSync(deno, ['run', '--allow-ffi', script, prefix], {
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -17,6 +17,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkLibcBinding } from '../../protocol/test/fixtures/libc-binding-checks.ts';
 import { nodeLibc } from '../src/libc.ts';
+import { nodePlatform } from '../src/node-platform.ts';
 import { stressWait, testRings, testSegmentBytes } from './fixtures/two-rings.ts';
 
 const names: string[] = [];
@@ -129,6 +130,6 @@ describe('Node binding (koffi), shared checks', () => {
   it('passes the libc checks every runtime binding passes', async () => {
     const prefix = `/pdbi-test-node-${process.pid}`;
     names.push(`${prefix}-kept`);
-    expect(await checkLibcBinding(nodeLibc, prefix)).toEqual([]);
+    expect(await checkLibcBinding(nodeLibc, prefix, nodePlatform)).toEqual([]);
   });
 });

@@ -24,12 +24,12 @@ function findBin(name: string): string | undefined {
 
 /**
  * The command line that runs a script in `runtime`, or undefined when it is not installed.
- * Deno reads packages from node_modules (`--node-modules-dir=manual`) and needs FFI and
- * read permissions for the client.
+ * Deno reads packages from node_modules (`--node-modules-dir=manual`); its client needs only
+ * `--allow-ffi`.
  */
 export function runtimeCommand(runtime: RuntimeName): string[] | undefined {
   if (runtime === 'node') return [process.execPath];
   const bin = findBin(runtime);
   if (bin === undefined) return undefined;
-  return runtime === 'bun' ? [bin] : [bin, 'run', '--allow-all', '--node-modules-dir=manual'];
+  return runtime === 'bun' ? [bin] : [bin, 'run', '--allow-ffi', '--node-modules-dir=manual'];
 }
