@@ -4,3 +4,12 @@ import { fileURLToPath } from 'node:url';
 export const schemaPath = fileURLToPath(new URL('../../schema/pluresdb_ipc.fbs', import.meta.url));
 /** The golden vectors: `<name>.json` (flatc's JSON) and `<name>.bin` (flatc's binary). */
 export const vectorsDir = fileURLToPath(new URL('../vectors/', import.meta.url));
+/** The conformance package itself (drivers run from here unless a runtime file says otherwise). */
+export const conformanceDir = fileURLToPath(new URL('../', import.meta.url));
+/** One capability file per runtime: how to start its driver, what it supports, what fails. */
+export const runtimesDir = fileURLToPath(new URL('../runtimes/', import.meta.url));
+/** Where the runtimes installed as dev dependencies (bun, deno, tsx) keep their commands. */
+export const binDirs = [
+  fileURLToPath(new URL('../node_modules/.bin', import.meta.url)),
+  fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)),
+];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../src/gen/types.ts';
 import { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from '../src/wire/utf8.ts';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
@@ -66,4 +67,13 @@ describe('encodeUtf8 / decodeUtf8', () => {
     expect(bytes).toEqual(new TextEncoder().encode(text));
     expect(decodeUtf8(bytes, 0, bytes.length)).toBe(text);
   });
+
+  it.each(['x\uD800', '\uDC00y', `${'é'.repeat(10)}\uDBFF`, 'a\uDC00\uD800b'])(
+    'refuses %j (a lone surrogate) with InvalidArgument instead of writing U+FFFD',
+    (text) => {
+      expect(() => encodeUtf8(text)).toThrowError(
+        expect.objectContaining({ code: ErrorCode.InvalidArgument }),
+      );
+    },
+  );
 });

@@ -175,13 +175,12 @@ export class ClientCore {
     expect: T,
     options: CallOptions = {},
   ): Answer<T> {
+    if (this.closed) throw new IpcError(ErrorCode.Closed, 'the client is closed');
     const session = this.usableSession();
     if (session === undefined) {
       throw new IpcError(
         ErrorCode.Unavailable,
-        this.closed
-          ? 'the client is closed'
-          : 'not connected (sync calls do not wait for a reconnect)',
+        'not connected (sync calls do not wait for a reconnect)',
       );
     }
     const deadline = now() + (options.timeoutMs ?? this.options.timeoutMs);

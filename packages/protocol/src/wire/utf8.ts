@@ -1,6 +1,9 @@
 // UTF-8 helpers tuned for the short ASCII keys that dominate requests (shared BRIEF §3:
 // TextEncoder costs ~455 ns on a 16-byte key, a plain loop ~76 ns).
 
+import { IpcError } from '../errors.ts';
+import { ErrorCode } from '../gen/types.ts';
+
 /** The WHATWG text codecs every supported runtime (Node, Bun, Deno) provides globally. */
 interface TextCodecs {
   TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string };
@@ -81,9 +84,14 @@ function isContinuation(b: number): boolean {
 /** Scratch space reused by {@link encodeUtf8} for strings that fit. */
 let scratch = new Uint8Array(1024);
 
+/** `String.prototype.isWellFormed` (ES2024: Node 20, Bun and Deno have it; lib ES2023 does not). */
+type MaybeWellFormed = string & { isWellFormed(): boolean };
+
 /**
  * Encodes `text` as UTF-8. The result is a view of a reused scratch buffer, valid only until
- * the next call: copy it (as `Builder.createString` does) before calling again.
+ * the next call: copy it (as `Builder.createString` does) before calling again. A string with
+ * a lone surrogate has no UTF-8 form: it fails with `InvalidArgument` rather than being sent
+ * as U+FFFD (which `TextEncoder` would do), so a key never silently becomes another key.
  */
 export function encodeUtf8(text: string): Uint8Array {
   const n = text.length;
@@ -95,6 +103,12 @@ export function encodeUtf8(text: string): Uint8Array {
       scratch[i] = c;
     }
     if (i === n) return scratch.subarray(0, n);
+  }
+  if (!(text as MaybeWellFormed).isWellFormed()) {
+    throw new IpcError(
+      ErrorCode.InvalidArgument,
+      `${JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text)} holds a lone surrogate, which UTF-8 cannot encode`,
+    );
   }
   // Each UTF-16 code unit becomes at most 3 UTF-8 bytes.
   if (n * 3 > scratch.length) scratch = new Uint8Array(Math.max(n * 3, scratch.length * 2));

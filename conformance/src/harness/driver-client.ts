@@ -1,0 +1,250 @@
+// The runner's side of the driver protocol: spawns a driver process, sends commands, matches
+// answers by id, collects pushed events, and bounds every command with a timeout so a hung
+// driver fails its test instead of hanging the suite.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type {
+  AnswerLine,
+  CallArgs,
+  ChangeJson,
+  DriverOps,
+  EventLine,
+  OpName,
+  WireError,
+} from './driver-protocol.ts';
+
+/** How to start a driver. */
+export interface DriverLaunch {
+  /** Program and arguments. */
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** An answer: the operation's value, or its error. */
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: WireError };
+
+/** The arguments of `op` (with the common call arguments). */
+export type ArgsOf<K extends OpName> = DriverOps[K]['args'] & CallArgs;
+
+/** Default bound on one command's answer, in ms. */
+const DEFAULT_COMMAND_TIMEOUT_MS = 20_000;
+/** Most stderr kept for error messages. */
+const STDERR_KEEP = 16_384;
+
+interface Waiting {
+  readonly op: string;
+  resolve(outcome: Outcome<unknown>): void;
+  reject(error: Error): void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** A running driver process. */
+export class DriverClient {
+  /** Answers that matched no command in flight (late, or with id null): driver mistakes. */
+  readonly strays: AnswerLine[] = [];
+  /** Output lines that were not JSON. */
+  readonly noise: string[] = [];
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly changeLog = new Map<number, ChangeJson[]>();
+  private readonly endLog = new Map<number, WireError[]>();
+  private nextId = 1;
+  private stderrTail = '';
+  private exitReason: string | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    /** A name for messages, e.g. `node` or `deno#2`. */
+    readonly label: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_KEEP);
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) =>
+      this.receive(line),
+    );
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitReason = `exited with ${code ?? signal}`;
+        this.failAll();
+        resolve();
+      });
+    });
+    // Writing to a driver that died is reported through its exit, not as an EPIPE crash.
+    child.stdin?.on('error', () => {});
+  }
+
+  /** Starts a driver; fails when its program cannot be started (a missing runtime). */
+  static async start(label: string, launch: DriverLaunch): Promise<DriverClient> {
+    const [program, ...args] = launch.command;
+    if (program === undefined) throw new Error(`${label}: the driver command is empty`);
+    const child = spawn(program, args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const started = once(child, 'spawn').then(
+      () => undefined,
+      (error: unknown) => {
+        throw new Error(
+          `${label}: cannot start driver \`${launch.command.join(' ')}\` in ${launch.cwd}: ${String(error)}`,
+        );
+      },
+    );
+    await started;
+    return new DriverClient(label, child);
+  }
+
+  /** Sends a command; resolves with its answer, rejects only when the driver fails to give one. */
+  call<K extends OpName>(
+    op: K,
+    args: ArgsOf<K>,
+    timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ): Promise<Outcome<DriverOps[K]['value']>> {
+    if (this.exitReason !== undefined) return Promise.reject(this.deadError(op));
+    const id = this.nextId++;
+    const promise = new Promise<Outcome<unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(
+          new Error(
+            `${this.label}: no answer to ${op} (#${id}) within ${timeoutMs} ms${this.stderrNote()}`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiting.set(id, { op, resolve, reject, timer });
+    });
+    this.child.stdin?.write(`${JSON.stringify({ ...args, id, op })}\n`);
+    return promise as Promise<Outcome<DriverOps[K]['value']>>;
+  }
+
+  /** Sends a command and returns its value; throws when it failed. */
+  async ok<K extends OpName>(
+    op: K,
+    args: ArgsOf<K>,
+    timeoutMs?: number,
+  ): Promise<DriverOps[K]['value']> {
+    const outcome = await this.call(op, args, timeoutMs);
+    if (!outcome.ok) {
+      throw new Error(
+        `${this.label}: ${op} ${describeArgs(args)} failed: ${outcome.error.code}: ${outcome.error.message}`,
+      );
+    }
+    return outcome.value;
+  }
+
+  /** Sends a command that must fail; returns its error, throws when it succeeded. */
+  async fails<K extends OpName>(op: K, args: ArgsOf<K>, timeoutMs?: number): Promise<WireError> {
+    const outcome = await this.call(op, args, timeoutMs);
+    if (outcome.ok) {
+      throw new Error(
+        `${this.label}: ${op} ${describeArgs(args)} succeeded (${JSON.stringify(outcome.value)?.slice(0, 200)}), expected an error`,
+      );
+    }
+    return outcome.error;
+  }
+
+  /** Writes a raw line to the driver (for testing the driver's own robustness). */
+  sendRaw(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
+  }
+
+  /** Changes pushed so far for subscription `handle`, in arrival order. */
+  changes(handle: number): readonly ChangeJson[] {
+    return this.changeLog.get(handle) ?? [];
+  }
+
+  /** Ends pushed for subscription `handle` (its session was lost or the client closed). */
+  ends(handle: number): readonly WireError[] {
+    return this.endLog.get(handle) ?? [];
+  }
+
+  /** Closes stdin (the driver closes its clients and exits); kills it if it lingers. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.exitReason !== undefined) return;
+    this.child.stdin?.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** True while the driver process runs. */
+  get alive(): boolean {
+    return this.exitReason === undefined;
+  }
+
+  /** The last of the driver's stderr, for diagnostics. */
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  private receive(line: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      this.noise.push(line);
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null) {
+      this.noise.push(line);
+      return;
+    }
+    if ('event' in parsed) {
+      this.receiveEvent(parsed as EventLine);
+      return;
+    }
+    const answer = parsed as AnswerLine;
+    const waiting = typeof answer.id === 'number' ? this.waiting.get(answer.id) : undefined;
+    if (!waiting) {
+      this.strays.push(answer);
+      return;
+    }
+    this.waiting.delete(answer.id as number);
+    clearTimeout(waiting.timer);
+    waiting.resolve(
+      answer.ok ? { ok: true, value: answer.value } : { ok: false, error: answer.error },
+    );
+  }
+
+  private receiveEvent(line: EventLine): void {
+    if ('change' in line) append(this.changeLog, line.event, line.change);
+    else append(this.endLog, line.event, line.end);
+  }
+
+  private failAll(): void {
+    for (const [id, waiting] of this.waiting) {
+      clearTimeout(waiting.timer);
+      waiting.reject(this.deadError(`${waiting.op} (#${id})`));
+    }
+    this.waiting.clear();
+  }
+
+  private deadError(what: string): Error {
+    return new Error(
+      `${this.label}: driver ${this.exitReason} before answering ${what}${this.stderrNote()}`,
+    );
+  }
+
+  private stderrNote(): string {
+    const tail = this.stderrTail.trim();
+    return tail === ''
+      ? ''
+      : `\n--- driver stderr (last lines) ---\n${tail.split('\n').slice(-20).join('\n')}`;
+  }
+}
+
+function append<T>(map: Map<number, T[]>, key: number, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function describeArgs(args: object): string {
+  const text = JSON.stringify(args);
+  return text.length > 160 ? `${text.slice(0, 160)}...}` : text;
+}
