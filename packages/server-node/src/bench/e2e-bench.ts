@@ -164,10 +164,10 @@ async function runtimeRows(
       'getSync p50 · p99',
       '16 in flight',
       '256 in flight',
-      'p50 vs Node',
+      'get vs Node (p50 · p99)',
     ],
   ];
-  const nodeP50 = best.get('node')?.getP50Us;
+  const node = best.get('node');
   for (const figures of best.values()) {
     rows.push([
       figures.runtime,
@@ -175,7 +175,9 @@ async function runtimeRows(
       `${us(figures.getSyncP50Us)} · ${us(figures.getSyncP99Us)}`,
       perSec(figures.get16PerSec),
       perSec(figures.get256PerSec),
-      nodeP50 === undefined ? '' : `${(figures.getP50Us / nodeP50).toFixed(2)}×`,
+      node === undefined
+        ? ''
+        : `${(figures.getP50Us / node.getP50Us).toFixed(2)}× · ${(figures.getP99Us / node.getP99Us).toFixed(2)}×`,
     ]);
   }
   for (const name of missing) {
