@@ -18,7 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkLibcBinding } from '../../protocol/test/fixtures/libc-binding-checks.ts';
 import { nodeLibc } from '../src/libc.ts';
 import { nodePlatform } from '../src/node-platform.ts';
-import { stressWait, testRings, testSegmentBytes } from './fixtures/two-rings.ts';
+import { stopFrame, stressWait, testRings, testSegmentBytes } from './fixtures/two-rings.ts';
 
 const names: string[] = [];
 const uniqueName = (): string => {
@@ -114,7 +114,7 @@ describe('Node shared memory (koffi)', () => {
       }
     }
     const micros = Number(process.hrtime.bigint() - started) / 1000 / count;
-    writer.writeSome(new Uint8Array(0), 0);
+    writer.writeSome(stopFrame, 0);
     if (writer.publish()) futex.wake(toChild.control, RingView.writeWord);
     const peerOutput = await peer.exited;
     console.log(

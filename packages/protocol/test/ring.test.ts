@@ -41,7 +41,7 @@ describe('SPSC ring', () => {
       const reader = new RingReader(ring, 1 << 20);
       const sizes = Array.from(
         { length: 400 },
-        () => [0, 1, 7, 8, 100, 2040, 2048, 5000, 20_000][random(9)] as number,
+        () => [1, 2, 7, 8, 100, 2040, 2048, 5000, 20_000][random(9)] as number,
       );
       let next = 0;
       let sent = 0;
@@ -54,7 +54,7 @@ describe('SPSC ring', () => {
           const before = sent;
           sent = writer.writeSome(frame, sent);
           writer.publish();
-          if (sent === before && frame.length > 0) fullSeen = true;
+          if (sent === before) fullSeen = true;
           if (sent === frame.length) {
             next++;
             sent = 0;
@@ -73,6 +73,13 @@ describe('SPSC ring', () => {
       expect(fullSeen).toBe(true);
       expect(writer.used()).toBe(0);
     }
+  });
+
+  it('refuses an empty frame, whose "nothing fitted" would read as "all written"', () => {
+    const ring = newRing();
+    const writer = new RingWriter(ring);
+    while (writer.writeSome(new Uint8Array(64), 0) === 64); // fill the ring
+    expect(() => writer.writeSome(new Uint8Array(0), 0)).toThrowError(RangeError);
   });
 
   it('tells the writer when the reader announced it sleeps', () => {
@@ -105,7 +112,7 @@ describe('SPSC ring', () => {
     for (let round = 0; round < 20_000; round++) {
       const ring = newRing();
       const writer = new RingWriter(ring);
-      for (let i = random(4); i > 0; i--) writer.writeSome(frameOf(i, random(3000)), 0);
+      for (let i = random(4); i > 0; i--) writer.writeSome(frameOf(i, 1 + random(2999)), 0);
       writer.publish();
       // Corrupt a few bytes of the data area or the write counter.
       for (let i = 1 + random(4); i > 0; i--) ring.data[random(capacity)] = random(256);

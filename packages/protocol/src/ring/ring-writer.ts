@@ -25,8 +25,11 @@ export class RingWriter {
    * Writes as much of `frame` as fits now, resuming after `sent` bytes already written by
    * earlier calls, and returns the new number of bytes sent (unchanged when the ring is full).
    * The frame is complete when the result equals `frame.length`. Call {@link publish} after.
+   * @throws RangeError for an empty frame: frames are FlatBuffers, never empty, and for an
+   * empty one "nothing fitted" and "all written" would be the same answer.
    */
   writeSome(frame: Uint8Array, sent: number): number {
+    if (frame.length === 0) throw new RangeError('a frame is never empty');
     if (sent === 0 && recordBytes(frame.length) <= this.maxRecord) {
       return this.tryRecord(RecordKind.Frame, frame, 0, frame.length) ? frame.length : 0;
     }
