@@ -2,7 +2,7 @@
 // fraction of koffi's). bun:ffi has no asynchronous call, so the one wait that must not block
 // the event loop goes through the Node binding's koffi `.async` (see README: measured against
 // a Worker relay).
-import { dlopen, FFIType, read, toArrayBuffer } from 'bun:ffi';
+import { dlopen, FFIType, type Pointer, read, toArrayBuffer } from 'bun:ffi';
 import { nodeLibc } from '@pluresdb-ipc/client-node';
 import { futexSyscallNumber, type LibcCalls, linux, timespecOf } from '@pluresdb-ipc/protocol';
 
@@ -51,9 +51,9 @@ export const bunLibc: LibcCalls = {
     BigInt(fn.mmap(0n, length, linux.PROT_READ_WRITE, linux.MAP_SHARED, fd, 0)),
   munmap: (address, length) => fn.munmap(address, length),
   close: (fd) => fn.close(fd),
-  errno: () =>
-    read.i32(fn.__errno_location() as NonNullable<ReturnType<typeof fn.__errno_location>>, 0),
-  view: (address, length) => toArrayBuffer(Number(address) as never, 0, length),
+  // __errno_location never returns NULL; x86-64 and aarch64 addresses fit in a double.
+  errno: () => read.i32(fn.__errno_location() as Pointer, 0),
+  view: (address, length) => toArrayBuffer(Number(address) as Pointer, 0, length),
   futexWait,
   futexWaitAsync: nodeLibc.futexWaitAsync,
   futexWake: (address) =>
