@@ -38,9 +38,13 @@ export class RingWriter {
       const start = done === 0;
       const prefix = start ? 8 : 0; // FragmentStart carries the frame's u64 total length
       const room = this.contiguousRoom();
-      // Not even 8 bytes of payload fit before the end: pad to the end and retry at offset 0.
-      if (room < recordHeaderBytes + prefix + 8) {
-        if (!this.padToEnd()) break;
+      const needed = recordHeaderBytes + prefix + 8;
+      if (room < needed) {
+        // Only a short stretch before the end of the data area is padded away (then retry at
+        // offset 0). When free space is what is short, wait for the consumer: by the time a
+        // padding record was written it may have released everything, and a padding from
+        // offset 0 would then fill the whole ring with nothing to publish.
+        if (this.toEnd() >= needed || !this.padToEnd()) break;
         continue;
       }
       const fit = Math.min(room, this.maxRecord) - recordHeaderBytes - prefix;
@@ -69,13 +73,16 @@ export class RingWriter {
 
   /** Bytes writable before the end of the data area, within the free space. */
   private contiguousRoom(): number {
-    const free = this.ring.capacity - this.used();
-    const toEnd = this.ring.capacity - (this.write & this.mask);
-    return Math.min(free, toEnd);
+    return Math.min(this.ring.capacity - this.used(), this.toEnd());
+  }
+
+  /** Bytes from the write position to the end of the data area. */
+  private toEnd(): number {
+    return this.ring.capacity - (this.write & this.mask);
   }
 
   private padToEnd(): boolean {
-    const toEnd = this.ring.capacity - (this.write & this.mask);
+    const toEnd = this.toEnd();
     if (this.ring.capacity - this.used() < toEnd) return false;
     this.header(RecordKind.Padding, toEnd - recordHeaderBytes);
     this.write = (this.write + toEnd) >>> 0;
