@@ -21,6 +21,19 @@ export const largeValueScenarios: readonly Scenario[] = [
     },
   },
   {
+    // Each answer is 8 fragments through a 256 KiB ring, so the rings wrap around constantly:
+    // a writer that padded a whole ring once hung here within ~100 reads.
+    name: '300 reads of a 1 MiB value in a row',
+    timeoutMs: 120_000,
+    async run(context) {
+      const k = await roundTrip(context, MIB, 2, 20_000);
+      const expected = digestOf(generatedDocument(MIB, 2));
+      for (let i = 0; i < 300; i++) {
+        equal(await context.driver.ok('digest', { key: k }, 10_000), expected, `read ${i}`);
+      }
+    },
+  },
+  {
     name: '64 MiB value (the default limit, exactly)',
     timeoutMs: 240_000,
     async run(context) {
