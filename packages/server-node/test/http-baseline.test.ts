@@ -85,6 +85,22 @@ describe('HTTP keep-alive baseline', () => {
     expect(await client.get('no/such/key')).toBeUndefined();
   });
 
+  it('lists records by prefix, in key order, at most limit', async () => {
+    for (const n of [3, 1, 4, 0, 2]) {
+      await client.put(`list/${n}`, encoder.encode(JSON.stringify({ n, tag: 'ü"\\' })));
+    }
+    await client.put('listed-not', encoder.encode('{"n":-1}'));
+    const page = await client.list('list/', 3);
+    expect(page).toEqual([0, 1, 2].map((n) => ({ key: `list/${n}`, value: { n, tag: 'ü"\\' } })));
+    expect((await client.list('list/', 0)).map((item) => item.key)).toEqual(
+      [0, 1, 2, 3, 4].map((n) => `list/${n}`),
+    );
+    expect(await client.list('no/such/prefix/', 10)).toEqual([]);
+    const res = await request(`http://127.0.0.1:${port}/docs/?prefix=list%2F&limit=x`);
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+
   it('answers 400 to a body that is not a JSON object', async () => {
     const res = await request(`http://127.0.0.1:${port}/docs/bad`, {
       method: 'PUT',

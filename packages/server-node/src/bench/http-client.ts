@@ -1,7 +1,7 @@
 // Client side of the HTTP baseline (http-server.ts): an undici Pool of keep-alive connections,
 // one request at a time on each (pipelining 1, as browsers and most HTTP clients do), so the
 // baseline is HTTP as it is commonly deployed rather than a best case.
-import { ErrorCode, IpcError, isErrorCode } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError, isErrorCode, type JsonObject } from '@pluresdb-ipc/protocol';
 import type { Dispatcher } from 'undici';
 import { Pool } from 'undici';
 
@@ -11,8 +11,16 @@ export interface HttpClient {
   get(key: string): Promise<Uint8Array | undefined>;
   /** Replaces the document `key` with `json` (UTF-8 JSON bytes of one object). */
   put(key: string, json: Uint8Array): Promise<void>;
+  /** Up to `limit` records whose keys start with `prefix`, in key order (0: the server's 100). */
+  list(prefix: string, limit: number): Promise<ListItem[]>;
   /** Closes every connection once the requests in flight have finished; idempotent. */
   close(): Promise<void>;
+}
+
+/** One record of a {@link HttpClient.list} answer. */
+export interface ListItem {
+  readonly key: string;
+  readonly value: JsonObject;
 }
 
 // Shorter than the server's keep-alive (65 s) so the client retires idle sockets first, and
@@ -52,6 +60,14 @@ export function httpClient(port: number, connections: number): HttpClient {
       });
       if (res.statusCode !== 200) throw await failure(res);
       await res.body.dump();
+    },
+    async list(prefix, limit) {
+      const res = await pool.request({
+        path: `/docs/?prefix=${encodeURIComponent(prefix)}&limit=${limit}`,
+        method: 'GET',
+      });
+      if (res.statusCode !== 200) throw await failure(res);
+      return (await res.body.json()) as ListItem[];
     },
     close() {
       // Idempotent: undici rejects a second close of the same pool.

@@ -2,6 +2,9 @@
 // server, behind node:http on loopback, so the comparison measures only the transport.
 //   GET /docs/<urlencoded key>  → 200 JSON bytes | 404
 //   PUT /docs/<urlencoded key>  → 200 {"hlc":"<decimal>","count":n}
+//   GET /docs/?prefix=P&limit=N → 200 [{"key":"...","value":{...}}, ...]: the live records whose
+//                                 keys start with P, in key order, at most N (absent or 0: 100;
+//                                 above 10,000: 10,000), as the IPC server's List answers
 // Failures answer {"code":<ErrorCode>,"error":"<name>","message":"..."}: 400 bad input, 413 too
 // large, 500 anything else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -75,6 +78,10 @@ async function handle(store: Store, req: IncomingMessage, res: ServerResponse): 
   if (!url.startsWith(PREFIX)) return reply(res, 404, errorBody(ErrorCode.NotFound, 'no route'));
   const query = url.indexOf('?');
   const key = decodeURIComponent(url.slice(PREFIX.length, query < 0 ? undefined : query));
+  // No key is no record: `/docs/` itself is the collection, listed by prefix.
+  if (key === '' && req.method === 'GET') {
+    return listRoute(store, res, query < 0 ? '' : url.slice(query + 1));
+  }
   if (req.method === 'GET') {
     const json = store.getJson(key);
     if (json === undefined) return reply(res, 404, errorBody(ErrorCode.NotFound, 'no such key'));
@@ -86,9 +93,39 @@ async function handle(store: Store, req: IncomingMessage, res: ServerResponse): 
     const { hlc, count } = await store.putJson(key, body);
     return reply(res, 200, `{"hlc":"${hlc}","count":${count}}`);
   }
-  res.setHeader('allow', 'GET, PUT');
+  res.setHeader('allow', key === '' ? 'GET' : 'GET, PUT');
   reply(res, 405, errorBody(ErrorCode.InvalidArgument, `method ${req.method} not allowed`));
 }
+
+// The page as a JSON array, each record's stored JSON bytes spliced in unparsed (the IPC
+// server does not parse them either).
+function listRoute(store: Store, res: ServerResponse, search: string): void {
+  const params = new URLSearchParams(search);
+  const limitText = params.get('limit');
+  if (limitText !== null && !/^\d{1,15}$/.test(limitText)) {
+    reply(res, 400, errorBody(ErrorCode.InvalidArgument, 'limit must be a whole number'));
+    return;
+  }
+  const page = store.listJson({
+    prefix: params.get('prefix') ?? '',
+    ...(limitText === null ? {} : { limit: Number(limitText) }),
+  });
+  const parts: Uint8Array[] = [OPEN_BRACKET];
+  for (const item of page.items) {
+    const opening = parts.length === 1 ? '{"key":' : ',{"key":';
+    parts.push(
+      Buffer.from(`${opening}${JSON.stringify(item.id)},"value":`),
+      item.data,
+      CLOSE_BRACE,
+    );
+  }
+  parts.push(CLOSE_BRACKET);
+  reply(res, 200, Buffer.concat(parts));
+}
+
+const OPEN_BRACKET = Buffer.from('[');
+const CLOSE_BRACKET = Buffer.from(']');
+const CLOSE_BRACE = Buffer.from('}');
 
 // The whole body as one buffer, or undefined once it exceeds MAX_BODY_BYTES. The rest of an
 // oversized body is read and dropped (not left in the socket) so the 413 reaches the client

@@ -25,11 +25,14 @@ function findBin(name: string): string | undefined {
 /**
  * The command line that runs a script in `runtime`, or undefined when it is not installed.
  * Deno reads packages from node_modules (`--node-modules-dir=manual`); its client needs only
- * `--allow-ffi`.
+ * `--allow-ffi`, the default `denoPermissions`.
  */
-export function runtimeCommand(runtime: RuntimeName): string[] | undefined {
+export function runtimeCommand(
+  runtime: RuntimeName,
+  denoPermissions: readonly string[] = ['--allow-ffi'],
+): string[] | undefined {
   if (runtime === 'node') return [process.execPath];
   const bin = findBin(runtime);
   if (bin === undefined) return undefined;
-  return runtime === 'bun' ? [bin] : [bin, 'run', '--allow-ffi', '--node-modules-dir=manual'];
+  return runtime === 'bun' ? [bin] : [bin, 'run', ...denoPermissions, '--node-modules-dir=manual'];
 }

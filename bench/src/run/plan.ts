@@ -1,0 +1,97 @@
+// What one run measures: the documents, the scenarios, and which runtime × transport × number
+// of processes runs which of them.
+import type { ClientJob, ScenarioSpec } from '../client/job.ts';
+import type { RuntimeName, TransportName } from '../types.ts';
+
+/** The documents every server (and the in-process store) holds before measuring. */
+export const seed: readonly { key: string; bytes: number }[] = [
+  { key: 'bench/doc-100', bytes: 100 },
+  { key: 'bench/doc-10k', bytes: 10 * 1024 },
+  { key: 'bench/doc-1m', bytes: 1024 * 1024 },
+  ...Array.from({ length: 100 }, (_, i) => ({
+    key: `bench/list/${String(i).padStart(3, '0')}`,
+    bytes: 100,
+  })),
+];
+
+/** How long each phase runs. */
+export interface Timing {
+  readonly warmupMs: number;
+  readonly ms: number;
+}
+
+/** The full run (a few minutes) and `--quick` (under one). */
+export const timings = {
+  full: { warmupMs: 500, ms: 2000 },
+  quick: { warmupMs: 100, ms: 300 },
+} as const satisfies Record<string, Timing>;
+
+/** One group of client processes: a runtime, a transport, how many processes, which scenarios. */
+export interface Task {
+  readonly runtime: RuntimeName;
+  readonly transport: TransportName;
+  readonly processes: number;
+  readonly scenarios: readonly ScenarioSpec[];
+}
+
+function scenariosFor(transport: TransportName, timing: Timing): ScenarioSpec[] {
+  const spec = (name: string, op: ScenarioSpec['op'], key: string, inFlight = 1): ScenarioSpec => ({
+    name,
+    op,
+    key,
+    inFlight,
+    ...timing,
+  });
+  if (transport === 'shm-pingpong') return [spec('ping', 'ping', '')];
+  const specs = [
+    spec('get 100 B', 'get', 'bench/doc-100'),
+    spec('put 100 B', 'put', 'bench/put/'),
+    spec('get 10 KiB', 'get', 'bench/doc-10k'),
+    spec('get 1 MiB', 'get', 'bench/doc-1m'),
+    { ...spec('list 100', 'list', 'bench/list/'), limit: 100 },
+    ...[16, 256].map((n) => spec('get 100 B', 'get', 'bench/doc-100', n)),
+    ...[16, 256].map((n) => spec('put 100 B', 'put', 'bench/put/', n)),
+  ];
+  if (transport === 'ipc') {
+    specs.push(spec('ping', 'ping', ''), spec('event delay', 'event', 'bench/event/'));
+  }
+  return specs;
+}
+
+/**
+ * Every task of a run. Each runtime's IPC client runs every scenario; the baselines run in
+ * Node (they are Node servers and clients); several client processes at once are measured
+ * with Node clients.
+ */
+export function planTasks(runtimes: readonly RuntimeName[], timing: Timing): Task[] {
+  const tasks: Task[] = runtimes.map((runtime) => ({
+    runtime,
+    transport: 'ipc',
+    processes: 1,
+    scenarios: scenariosFor('ipc', timing),
+  }));
+  for (const transport of ['http', 'uds', 'in-process', 'shm-pingpong'] as const) {
+    tasks.push({
+      runtime: 'node',
+      transport,
+      processes: 1,
+      scenarios: scenariosFor(transport, timing),
+    });
+  }
+  for (const processes of [4, 16]) {
+    for (const transport of ['ipc', 'http', 'uds'] as const) {
+      tasks.push({
+        runtime: 'node',
+        transport,
+        processes,
+        scenarios: [{ name: 'get 100 B', op: 'get', key: 'bench/doc-100', inFlight: 1, ...timing }],
+      });
+    }
+  }
+  return tasks;
+}
+
+/** The job a task's processes receive. */
+export function jobOf(task: Task, endpoint: ClientJob['endpoint']): ClientJob {
+  return { transport: task.transport, endpoint, seed, scenarios: task.scenarios };
+}
