@@ -5,7 +5,7 @@
 // store, then exits 0. Failures go to stderr, exit 1; a path that exists already is one.
 import { rmSync } from 'node:fs';
 import process from 'node:process';
-import { openStore } from '@pluresdb-ipc/store';
+import { runBaselineChild } from '@pluresdb-ipc/server-node/bench/baseline-child';
 import { serveUds } from './uds-server.ts';
 
 const [dataDir, socketPath] = process.argv.slice(2);
@@ -15,33 +15,16 @@ if (dataDir === undefined || dataDir === '' || socketPath === undefined || socke
 }
 
 let listening = false;
-try {
-  const store = await openStore({ path: dataDir, durability: 'process' });
-  const server = await serveUds(store, socketPath);
-  listening = true;
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    try {
-      // Server first: no request may reach a closed store.
-      await server.close();
-      await store.close();
-      process.exit(0);
-    } catch (error) {
-      die(error);
-    }
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdout.write(`READY ${socketPath}\n`);
-} catch (error) {
-  die(error);
-}
-
-function die(error: unknown): never {
+await runBaselineChild(
+  'uds-child',
+  dataDir,
+  async (store) => {
+    const server = await serveUds(store, socketPath);
+    listening = true;
+    return { server, ready: socketPath };
+  },
   // The socket file is ours only once we listen on it.
-  if (listening && socketPath !== undefined) rmSync(socketPath, { force: true });
-  process.stderr.write(`uds-child: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-}
+  () => {
+    if (listening) rmSync(socketPath, { force: true });
+  },
+);
