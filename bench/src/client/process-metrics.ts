@@ -1,6 +1,7 @@
 // This process's CPU time and peak memory, read the same way in Node, Bun and Deno.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
+import { procStatField } from '@pluresdb-ipc/protocol';
 
 /** CPU time (user + system) used by this process so far, µs. */
 export function cpuMicros(): number {
@@ -19,6 +20,16 @@ export function peakRssMib(pid: number | 'self' = 'self'): number {
   }
 }
 
+/** Current resident memory of process `pid` (/proc/PID/statm, 4 KiB pages), MiB; 0 when unknown. */
+export function rssMib(pid: number): number {
+  try {
+    const resident = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return (resident * 4096) / 2 ** 20;
+  } catch {
+    return 0;
+  }
+}
+
 /** Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s. */
 const TICK_US = 10_000;
 
@@ -29,8 +40,7 @@ const TICK_US = 10_000;
 export function processCpuMicros(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[14 - 3]) + Number(fields[15 - 3])) * TICK_US;
+    return (Number(procStatField(stat, 14)) + Number(procStatField(stat, 15))) * TICK_US;
   } catch {
     return 0;
   }

@@ -1,9 +1,8 @@
 // The idle targets: 64 connected clients that send nothing must cost the server little memory
 // and neither side CPU, and the first request after the idle period pays only a wake-up.
-import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { IPCClient } from '@pluresdb-ipc/client-node';
-import { processCpuMicros } from '../client/process-metrics.ts';
+import { processCpuMicros, rssMib } from '../client/process-metrics.ts';
 
 /** What the idle checks measured. */
 export interface IdleChecks {
@@ -16,16 +15,6 @@ export interface IdleChecks {
   readonly client_process_idle_cpu_percent: number;
   /** The first get after the idle window (both sides asleep), µs. */
   readonly first_get_after_idle_us: number;
-}
-
-/** Current resident memory of `pid` (/proc/PID/statm, in 4 KiB pages), MiB; 0 when unknown. */
-function rssMib(pid: number): number {
-  try {
-    const resident = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-    return (resident * 4096) / 2 ** 20;
-  } catch {
-    return 0;
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 // The thing under test: a PluresDB IPC client of the runtime this process runs in.
 import type { PluresClient } from '@pluresdb-ipc/protocol';
+import { connectInThisRuntime } from '@pluresdb-ipc/server-node/bench/runtime-connect';
 import { drive, type PhaseResult } from '../measure/workload.ts';
 import type { BenchTarget } from '../types.ts';
 
@@ -10,14 +11,8 @@ export interface IpcTarget extends BenchTarget {
 }
 
 /** The runtime's own client package's `connect`. */
-async function connect(channel: string, name: string): Promise<PluresClient> {
-  const options = { clientName: name };
-  if ('Bun' in globalThis)
-    return (await import('@pluresdb-ipc/client-bun')).IPCClient.connect(channel, options);
-  if ('Deno' in globalThis)
-    return (await import('@pluresdb-ipc/client-deno')).IPCClient.connect(channel, options);
-  return (await import('@pluresdb-ipc/client-node')).IPCClient.connect(channel, options);
-}
+const connect = (channel: string, name: string): Promise<PluresClient> =>
+  connectInThisRuntime(channel, { clientName: name });
 
 /** Connects to `channel`. */
 export async function ipcTarget(channel: string): Promise<IpcTarget> {

@@ -38,7 +38,12 @@ export { osError } from './posix/os-error.ts';
 export { posixFutex } from './posix/posix-futex.ts';
 export { type HostServices, posixPlatform, sharedSegment } from './posix/posix-platform.ts';
 export { PosixSegment } from './posix/posix-segment.ts';
-export { processStart, procIsAlive, type ReadTextFile } from './posix/proc-identity.ts';
+export {
+  processStart,
+  procIsAlive,
+  procStatField,
+  type ReadTextFile,
+} from './posix/proc-identity.ts';
 export { atomicsFutex, type Futex, type FutexWaitResult } from './ring/futex.ts';
 export * from './ring/ring-layout.ts';
 export { RingReader } from './ring/ring-reader.ts';

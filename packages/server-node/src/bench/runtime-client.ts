@@ -2,8 +2,8 @@
 // it measures the same operations against the benchmark's server and prints its figures as
 // one line, `FIGURES {json}`. Arguments: channel, iterations, seconds.
 import process from 'node:process';
-import type { PluresClient } from '@pluresdb-ipc/protocol';
 import { sequentialLatency, sequentialLatencySync, throughput } from './measure.ts';
+import { connectInThisRuntime } from './runtime-connect.ts';
 
 /** What one runtime's client measured. */
 export interface RuntimeFigures {
@@ -16,21 +16,11 @@ export interface RuntimeFigures {
   readonly get256PerSec: number;
 }
 
-/** The client package of the runtime running this file. */
-async function connect(channel: string): Promise<PluresClient> {
-  const options = { clientName: 'bench-runtime' };
-  if ('Bun' in globalThis)
-    return (await import('@pluresdb-ipc/client-bun')).IPCClient.connect(channel, options);
-  if ('Deno' in globalThis)
-    return (await import('@pluresdb-ipc/client-deno')).IPCClient.connect(channel, options);
-  return (await import('@pluresdb-ipc/client-node')).IPCClient.connect(channel, options);
-}
-
 async function main(): Promise<void> {
   const [channel = 'default', iterationsText = '20000', secondsText = '2'] = process.argv.slice(2);
   const iterations = Number(iterationsText);
   const ms = Number(secondsText) * 1000;
-  const client = await connect(channel);
+  const client = await connectInThisRuntime(channel, { clientName: 'bench-runtime' });
   try {
     const get = () => client.getBytes('bench/doc');
     // A fresh process, whatever the runtime, first runs its JIT compilers beside the client
