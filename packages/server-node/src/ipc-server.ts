@@ -204,10 +204,17 @@ export class IpcServer implements ServerCore {
       if (this.poll()) {
         lastProgress = now();
         // Let store completions and timers run regularly even under constant traffic.
-        if (lastProgress - lastTurn > 0.5) {
+        if (this.inFlight > 0 || lastProgress - lastTurn > 0.5) {
           await this.platform.yieldToEventLoop();
           lastTurn = now();
         }
+        continue;
+      }
+      if (this.inFlight > 0) {
+        // Writes commit on the store's thread and settle through the event loop, which a
+        // spin would hold up: poll the rings between event-loop turns instead.
+        await this.platform.yieldToEventLoop();
+        lastProgress = lastTurn = now();
         continue;
       }
       const idle = now() - lastProgress;

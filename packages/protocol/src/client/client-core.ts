@@ -26,6 +26,7 @@ import {
 } from './client-options.ts';
 import { ClientSession, remaining } from './client-session.ts';
 import { PendingCalls } from './pending-calls.ts';
+import { SpinBudget } from './spin-budget.ts';
 
 /** The protocol versions this client speaks (spec/versioning.md). */
 export const CLIENT_PROTOCOL = { min: 1, max: 1 } as const;
@@ -52,6 +53,7 @@ export class ClientCore {
   private sessionTerms: HelloOk | undefined;
   private limits: VerifyLimits = defaultVerifyLimits;
   private readonly pending: PendingCalls;
+  private readonly spinBudget: SpinBudget;
   private readonly subscriptions = new Map<bigint, SubscriptionSink>();
   private readonly builder = new Builder(1024);
   private nextId = 1;
@@ -67,6 +69,7 @@ export class ClientCore {
     this.channel = channel;
     this.options = resolveOptions(options);
     this.pending = new PendingCalls(platform);
+    this.spinBudget = new SpinBudget(this.options.spinMicros);
   }
 
   /** The terms of the current session (from HelloOk), or undefined while disconnected. */
@@ -197,6 +200,7 @@ export class ClientCore {
       },
     });
     session.send(frame);
+    const sent = now();
     while (outcome === undefined) {
       this.drain(session);
       if (outcome !== undefined) break;
@@ -205,12 +209,13 @@ export class ClientCore {
         this.pending.take(id);
         throw new IpcError(ErrorCode.Timeout, `no response within the timeout (request ${id})`);
       }
-      if (!this.spin(session, this.options.spinMicros / 1000)) {
+      if (!this.spin(session, this.spinBudget.windowMs())) {
         const slept = session.sleepSync(Math.min(LIVENESS_CHECK_MS, remaining(deadline) + 1));
         if (slept === 'timed-out') this.timedOutWaits++;
         this.checkSession(session, slept === 'timed-out');
       }
     }
+    this.spinBudget.waited(now() - sent);
     if (outcome.error) throw outcome.error;
     return outcome.value as unknown as Answer<T>;
   }
@@ -308,33 +313,46 @@ export class ClientCore {
 
   /**
    * Reads answers while anything is in flight: drains, spins in slices between event-loop
-   * turns for `spinMicros` after the last progress, then sleeps on the futex (off the main
-   * thread) and checks the server's liveness whenever a sleep times out.
+   * turns for the spin window (at most `spinMicros`, narrowed by {@link SpinBudget} while
+   * answers are slow) after the last progress, then sleeps on the futex (off the main thread)
+   * and checks the server's liveness whenever a sleep times out. Ends when nothing is left to
+   * wait for.
    */
   private async pump(session: ClientSession): Promise<void> {
-    const spinMs = this.options.spinMicros / 1000;
+    // Start once the code that sent runs to its end: a caller sending several requests in a
+    // row sends them all before this loop spins.
+    await undefined;
     let lastProgress = now();
+    let waitStart = lastProgress;
     while (this.session === session) {
+      const awaitingAnswer = this.pending.size > 0;
       if (this.drain(session)) {
+        // Only waits for answers count: events come whenever others write.
+        if (awaitingAnswer) this.spinBudget.waited(now() - waitStart);
+        // Nothing left to wait for: stop, and the next request starts a new pump. A caller
+        // awaiting one request at a time thus sends its next one without an event-loop turn.
+        if (!this.busy(session)) return;
         // A macrotask turn, not a microtask: the callers of settled requests resume through
         // several promise hops, and must all have run (and sent their next requests) before
         // this loop spins again.
         await this.platform.yieldToEventLoop();
-        lastProgress = now();
+        lastProgress = waitStart = now();
         continue;
       }
+      if (!awaitingAnswer) waitStart = now();
       const idle = now() - lastProgress;
-      if (idle < spinMs) {
-        if (!this.spin(session, Math.min(SPIN_SLICE_MS, spinMs - idle)))
+      const windowMs = this.spinBudget.windowMs();
+      if (idle < windowMs) {
+        if (!this.spin(session, Math.min(SPIN_SLICE_MS, windowMs - idle)))
           await this.platform.yieldToEventLoop();
         continue;
       }
       if (!this.busy(session)) return;
       const waiting = this.pending.size > 0;
-      const slept = await session.sleepAsync(LIVENESS_CHECK_MS);
+      const outcome = await session.sleepAsync(LIVENESS_CHECK_MS);
       if (this.session !== session) return;
-      if (slept === 'timed-out' && waiting && this.pending.size > 0) this.timedOutWaits++;
-      this.checkSession(session, slept === 'timed-out');
+      if (outcome === 'timed-out' && waiting && this.pending.size > 0) this.timedOutWaits++;
+      this.checkSession(session, outcome === 'timed-out');
       lastProgress = now();
     }
   }
