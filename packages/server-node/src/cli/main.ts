@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `pluresdb-ipc` command: the server (`serve`), one-shot client commands, and `bench`.
+// The `pluresdb-ipc` command: the server (`serve`), one-shot client commands, `doctor` and
+// `bench`.
 import { clientCommand, isClientCommand } from './client-commands.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { ExitCode, reportError, UsageError } from './output.ts';
 import { parseCommandLine } from './parse-args.ts';
 import { serveCommand } from './serve-command.ts';
@@ -14,6 +16,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return command === undefined && !args.values.help ? ExitCode.Usage : ExitCode.Ok;
   }
   if (command === 'serve') return serveCommand(args);
+  if (command === 'doctor') return doctorCommand(args);
   if (command === 'bench') return (await import('../bench/e2e-bench.ts')).benchCommand(args);
   if (isClientCommand(command)) return clientCommand(command, args);
   throw new UsageError(`unknown command "${command}"`);

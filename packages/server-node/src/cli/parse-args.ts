@@ -16,6 +16,8 @@ const options = {
   after: { type: 'string' },
   limit: { type: 'string' },
   all: { type: 'boolean' },
+  clean: { type: 'boolean' },
+  json: { type: 'boolean' },
   iterations: { type: 'string' },
   seconds: { type: 'string' },
   help: { type: 'boolean', short: 'h' },

@@ -22,6 +22,13 @@ Client (all take --channel NAME, --timeout MS, --secret-file F)
   pluresdb-ipc bench [--iterations N] [--seconds S]
                                        IPC vs HTTP benchmark (starts its own servers)
 
+Maintenance
+  pluresdb-ipc doctor [--clean] [--channel NAME] [--json]
+      Lists this user's segments in /dev/shm (channel, server pid, live or stale, state,
+      clients, size, mode, owner) and checks /dev/shm's free space. --clean removes the
+      stale segments (their server is gone), never a live server's. Exit 0 when nothing
+      is wrong (after cleaning), 1 when a problem remains. See docs/operations.md.
+
 Defaults: channel "default"; data directory $PLURESDB_IPC_DATA, else
 $XDG_DATA_HOME/pluresdb-ipc/<channel>, else ~/.local/share/pluresdb-ipc/<channel>.
 Exit codes: 0 ok, 1 failed (the message names the error code), 2 usage, 3 not found.
