@@ -1,0 +1,72 @@
+// The user is the boundary (spec/transport.md#security): a channel's segment is the server
+// user's alone, and a process of another user can neither connect, nor map the segment, nor
+// read a byte of it. The other user is created when the tests run as root.
+import { rmSync, statSync } from 'node:fs';
+import { IPCClient } from '@pluresdb-ipc/client-node';
+import { segmentName } from '@pluresdb-ipc/protocol';
+import { describe, expect, it } from 'vitest';
+import { otherUser, runNodeAs } from './fixtures/other-user.ts';
+import { freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
+
+const uid = process.geteuid?.() ?? 0;
+const probe = 'test/fixtures/foreign-probe.ts';
+
+describe('segment permissions', () => {
+  it('creates the segment with mode 0600, owned by the server user', async () => {
+    const server = await startServer(freshChannel('mode'), freshDataDir());
+    const stats = statSync(`/dev/shm${segmentName(uid, server.channel)}`);
+    expect(stats.isFile()).toBe(true);
+    expect((stats.mode & 0o7777).toString(8)).toBe('600');
+    expect(stats.uid).toBe(uid);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a client of another user, who cannot read any byte of the segment', async (context) => {
+    const user = otherUser();
+    if (typeof user === 'string') {
+      console.log(`permissions: other-user test skipped: ${user}`);
+      context.skip(user);
+      return;
+    }
+    try {
+      // The other user must be able to run node and load the client, or a refusal below
+      // would prove nothing.
+      const check = await runNodeAs(user, ['--import', 'tsx', probe, 'check']);
+      if (check.code !== 0) {
+        const why = `user ${user.name} cannot run the probe: ${check.stderr.trim().split('\n')[0]}`;
+        console.log(`permissions: other-user test skipped: ${why}`);
+        context.skip(why);
+        return;
+      }
+      expect(JSON.parse(check.stdout)).toEqual({ uid: user.uid, client: 'function' });
+
+      const server = await startServer(freshChannel('foreign'), freshDataDir());
+      const ours = await IPCClient.connect(server.channel);
+      await ours.put('secret', { value: 'not for other users' });
+      const name = segmentName(uid, server.channel);
+      const run = await runNodeAs(user, ['--import', 'tsx', probe, 'probe', name, server.channel]);
+      expect(run.stderr).toBe('');
+      const result = JSON.parse(run.stdout) as Record<string, unknown>;
+      console.log(`permissions: as uid ${user.uid}: ${run.stdout.trim()}`);
+      expect(result.uid).toBe(user.uid);
+      // The file's bytes: refused by the kernel, read-only or not.
+      expect(result.readFile).toBe('EACCES');
+      expect(result.openReadOnly).toBe('EACCES');
+      // Mapping it the way a client does: PermissionDenied, naming the refused call.
+      expect(result.openSegment).toMatch(/^PermissionDenied: .*shm_open\(.*\) failed: EACCES/);
+      // Connecting by channel name looks under the other user's own uid: no server there.
+      expect(result.connect).toMatch(/^Unavailable: .*no server is running on channel/);
+
+      // Our own client never noticed.
+      expect(await ours.get('secret')).toEqual({ value: 'not for other users' });
+      await ours.close();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      rmSync(server.dataDir, { recursive: true, force: true });
+    } finally {
+      rmSync(user.scratch, { recursive: true, force: true });
+    }
+  });
+});
