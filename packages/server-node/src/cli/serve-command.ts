@@ -32,9 +32,6 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   };
   const server = await IpcServer.start(options);
   const { channel, dataDir } = server.options;
-  process.stdout.write(
-    `pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`,
-  );
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string): void => {
@@ -57,5 +54,10 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Only now: whoever reads this line may signal at once, and an earlier signal would have
+    // killed the process without a clean stop, leaving its segment behind.
+    process.stdout.write(
+      `pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`,
+    );
   });
 }
