@@ -12,10 +12,14 @@ import {
 /** How long a segment may show no owner (pid 0) before it counts as abandoned. */
 const STARTING_GRACE_MS = 1_000;
 
+/** Removals of a stale segment before giving up (one suffices unless something recreates it). */
+const MAX_TAKEOVERS = 5;
+
 /**
  * Creates the segment of `channel` with `size` bytes. A segment left by a server that is no
  * longer running is removed first; one whose server runs makes this fail with `Unavailable`
- * naming that server's pid.
+ * naming that server's pid; one this user may not open (another user created it under this
+ * user's name) makes it fail with `PermissionDenied`.
  */
 export async function createChannelSegment(
   platform: Platform,
@@ -24,7 +28,7 @@ export async function createChannelSegment(
 ): Promise<SharedSegment> {
   const name = segmentName(platform.userId(), channel);
   const deadline = Date.now() + STARTING_GRACE_MS;
-  for (;;) {
+  for (let takeovers = 0; ; ) {
     try {
       return platform.createSegment(name, size);
     } catch (error) {
@@ -37,22 +41,43 @@ export async function createChannelSegment(
         `channel "${channel}" is served by a running server (pid ${verdict.pid}); stop it first`,
       );
     }
+    if (verdict.kind === 'foreign') {
+      // Removing it would fail too (/dev/shm is sticky): without this the loop never ends.
+      throw new IpcError(
+        ErrorCode.PermissionDenied,
+        `channel "${channel}": /dev/shm${name} exists but this user cannot open it (${verdict.why}); ` +
+          'another user created it: remove it as root',
+      );
+    }
     if (verdict.kind === 'starting' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       continue;
+    }
+    if (++takeovers > MAX_TAKEOVERS) {
+      throw new IpcError(
+        ErrorCode.Unavailable,
+        `channel "${channel}": a stale segment /dev/shm${name} could not be removed`,
+      );
     }
     // Left by a dead server (or a creator that died before writing its pid): remove, retry.
     platform.unlinkSegment(name);
   }
 }
 
-type Verdict = { kind: 'live'; pid: number } | { kind: 'starting' } | { kind: 'stale' };
+type Verdict =
+  | { kind: 'live'; pid: number }
+  | { kind: 'starting' }
+  | { kind: 'stale' }
+  | { kind: 'foreign'; why: string };
 
 function inspectExisting(platform: Platform, name: string): Verdict {
   let segment: SharedSegment;
   try {
     segment = platform.openSegment(name);
-  } catch {
+  } catch (error) {
+    if (IpcError.is(error) && error.code === ErrorCode.PermissionDenied) {
+      return { kind: 'foreign', why: error.rawMessage };
+    }
     return { kind: 'stale' }; // vanished, or zero bytes: nothing to protect
   }
   try {

@@ -1,12 +1,13 @@
 // The user is the boundary (spec/transport.md#security): a channel's segment is the server
 // user's alone, and a process of another user can neither connect, nor map the segment, nor
 // read a byte of it. The other user is created when the tests run as root.
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { IPCClient } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../src/cli/doctor-command.ts';
 import { otherUser, runNodeAs } from './fixtures/other-user.ts';
-import { freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
+import { cliScript, freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
 
 const uid = process.geteuid?.() ?? 0;
 const probe = 'test/fixtures/foreign-probe.ts';
@@ -66,6 +67,51 @@ describe('segment permissions', () => {
       expect(await server.exited).toBe(0);
       rmSync(server.dataDir, { recursive: true, force: true });
     } finally {
+      rmSync(user.scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('a server whose segment name another user took fails with PermissionDenied, and doctor says why', async (context) => {
+    const user = otherUser();
+    if (typeof user === 'string') {
+      console.log(`permissions: name-squatting test skipped: ${user}`);
+      context.skip(user);
+      return;
+    }
+    // Root creates the other user's segment name first, as any user could (/dev/shm is
+    // writable by all); the other user's server must say so, not spin on it.
+    const channel = freshChannel('squatted');
+    const path = `/dev/shm${segmentName(user.uid, channel)}`;
+    writeFileSync(path, Buffer.alloc(4096), { mode: 0o600, flag: 'wx' });
+    try {
+      const started = Date.now();
+      const serve = await runNodeAs(
+        user,
+        [cliScript, 'serve', '--channel', channel, '--data', `${user.scratch}/data`],
+        15_000,
+      );
+      expect(serve.code).toBe(1);
+      expect(serve.stderr).toMatch(/PermissionDenied: .*exists but this user cannot open it/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+
+      const doctor = await runNodeAs(user, [
+        cliScript,
+        'doctor',
+        '--clean',
+        '--json',
+        '--channel',
+        channel,
+      ]);
+      expect(doctor.code).toBe(1);
+      const report = JSON.parse(doctor.stdout) as DoctorReport;
+      expect(report.removed).toEqual([]);
+      expect(report.segments).toMatchObject([{ status: 'live', uid: 0, mode: '0600' }]);
+      expect(report.segments[0]?.problems.join('\n')).toMatch(
+        /owned by uid 0, not \d+: another user created it/,
+      );
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      rmSync(path, { force: true });
       rmSync(user.scratch, { recursive: true, force: true });
     }
   });

@@ -66,7 +66,7 @@ function shmSpace(): ShmSpace {
   const problems =
     free < needed
       ? [
-          `only ${mib(free)} free: a server with the defaults needs ${mib(needed)} ` +
+          `only ${bytes(free)} free: a server with the defaults needs ${bytes(needed)} ` +
             `(${defaults.maxClients} clients × 2 rings of ${defaults.ringBytes / 1024} KiB); ` +
             'see docs/operations.md',
         ]
@@ -140,6 +140,10 @@ export function describeReport(report: DoctorReport, cleaning: boolean): string 
   }
   if (cleaning) lines.push(`Removed ${removed.length} stale segment(s).`);
   return `${lines.join('\n')}\n`;
+}
+
+function bytes(count: number): string {
+  return `${count.toLocaleString('en-US')} bytes`;
 }
 
 function mib(bytes: number): string {

@@ -5,6 +5,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -99,18 +100,37 @@ export function inspectSegment(name: string, uid: number): SegmentReport | undef
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    return unreadable(name, path, `cannot be read (${code}): not judged, never removed`);
+    let stats: Stats;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      return undefined; // removed meanwhile
+    }
+    return unreadable(
+      name,
+      path,
+      stats,
+      uid,
+      `cannot be read (${code}): not judged, never removed`,
+    );
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return unreadable(name, path, 'is not a regular file');
+    if (!stats.isFile()) return unreadable(name, path, stats, uid, 'is not a regular file');
     return judge(name, path, fd, stats, uid);
   } finally {
     closeSync(fd);
   }
 }
 
-function unreadable(name: string, path: string, problem: string): SegmentReport {
+/** A segment doctor cannot judge: reported as `live`, so that nothing removes it. */
+function unreadable(
+  name: string,
+  path: string,
+  stats: Stats,
+  uid: number,
+  problem: string,
+): SegmentReport {
   return {
     name,
     path,
@@ -121,12 +141,26 @@ function unreadable(name: string, path: string, problem: string): SegmentReport 
     clients: 0,
     maxClients: 0,
     ringBytes: 0,
-    bytes: 0,
-    mode: '?',
-    uid: -1,
-    inode: 0,
-    problems: [problem],
+    bytes: stats.size,
+    mode: octal(stats.mode & 0o7777),
+    uid: stats.uid,
+    inode: stats.ino,
+    problems: [...ownershipProblems(stats, uid), problem],
   };
+}
+
+/** A foreign owner or a wider mode than 0600, in words. */
+function ownershipProblems(stats: Stats, uid: number): string[] {
+  const problems: string[] = [];
+  const mode = stats.mode & 0o7777;
+  if (stats.uid !== uid) {
+    problems.push(
+      `owned by uid ${stats.uid}, not ${uid}: another user created it under your name; ` +
+        'no server of yours can start on its channel (doctor never removes it: do so as root)',
+    );
+  }
+  if (mode !== 0o600) problems.push(`mode ${octal(mode)}, not 0600: other users may read it`);
+  return problems;
 }
 
 function judge(name: string, path: string, fd: number, stats: Stats, uid: number): SegmentReport {
@@ -148,14 +182,7 @@ function judge(name: string, path: string, fd: number, stats: Stats, uid: number
 
   const maxClients = complete ? word(HeaderWord.maxClients) : 0;
   const validSlots = maxClients >= 1 && maxClients <= MAX_CLIENTS ? maxClients : 0;
-  const problems: string[] = [];
-  const mode = stats.mode & 0o7777;
-  if (stats.uid !== uid) {
-    problems.push(
-      `owned by uid ${stats.uid}, not ${uid}: another user created it under your name (never removed by doctor)`,
-    );
-  }
-  if (mode !== 0o600) problems.push(`mode ${octal(mode)}, not 0600: other users may read it`);
+  const problems = ownershipProblems(stats, uid);
   if (status === 'stale') {
     problems.push(
       serverPid === 0 ? 'stale: no server ever owned it' : `stale: server pid ${serverPid} is gone`,
@@ -172,7 +199,7 @@ function judge(name: string, path: string, fd: number, stats: Stats, uid: number
     maxClients,
     ringBytes: complete ? word(HeaderWord.ringBytes) : 0,
     bytes: stats.size,
-    mode: octal(mode),
+    mode: octal(stats.mode & 0o7777),
     uid: stats.uid,
     inode: stats.ino,
     problems,
