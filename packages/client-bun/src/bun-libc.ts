@@ -4,7 +4,13 @@
 // a Worker relay).
 import { dlopen, FFIType, type Pointer, read, toArrayBuffer } from 'bun:ffi';
 import { nodeLibc } from '@pluresdb-ipc/client-node';
-import { futexSyscallNumber, type LibcCalls, linux, timespecOf } from '@pluresdb-ipc/protocol';
+import {
+  fstatSyscallNumber,
+  futexSyscallNumber,
+  type LibcCalls,
+  linux,
+  timespecOf,
+} from '@pluresdb-ipc/protocol';
 
 const { i32, i64, u32, u64, ptr } = FFIType;
 
@@ -25,7 +31,13 @@ const { symbols: fn } = dlopen('libc.so.6', {
   syscall: { args: [i64, u64, i32, i32, ptr, ptr, i32], returns: i64 },
 });
 
+// syscall() again with fstat's arguments: a symbol is declared once per dlopen.
+const { symbols: stat } = dlopen('libc.so.6', {
+  syscall: { args: [i64, i64, ptr], returns: i64 },
+});
+
 const SYS_futex = futexSyscallNumber(process.arch);
+const SYS_fstat = fstatSyscallNumber(process.arch);
 const encoder = new TextEncoder();
 // One reusable timespec: calls on this thread never overlap.
 const timespec = new BigInt64Array(2);
@@ -42,6 +54,7 @@ function futexWait(address: bigint, expected: number, timeoutMs: number): number
 
 /** The Bun binding of the transport's libc calls. */
 export const bunLibc: LibcCalls = {
+  arch: process.arch,
   shmOpen: (name, oflag, mode) => fn.shm_open(cString(name), oflag, mode),
   shmUnlink: (name) => fn.shm_unlink(cString(name)),
   ftruncate: (fd, length) => fn.ftruncate(fd, length),
@@ -58,6 +71,7 @@ export const bunLibc: LibcCalls = {
   futexWaitAsync: nodeLibc.futexWaitAsync,
   futexWake: (address) =>
     Number(fn.syscall(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
+  fstat: (fd, buffer) => Number(stat.syscall(SYS_fstat, fd, buffer)),
   geteuid: () => fn.geteuid(),
   getpid: () => fn.getpid(),
 };

@@ -1,7 +1,13 @@
 // The libc calls of the shared-memory transport, bound through Deno.dlopen. Its `nonblocking`
 // symbols run on a separate thread and return a Promise: the futex wait that must not block
 // the event loop needs nothing else (see README for the comparison with npm:koffi).
-import { futexSyscallNumber, type LibcCalls, linux, timespecOf } from '@pluresdb-ipc/protocol';
+import {
+  fstatSyscallNumber,
+  futexSyscallNumber,
+  type LibcCalls,
+  linux,
+  timespecOf,
+} from '@pluresdb-ipc/protocol';
 
 // A fixed prototype for the variadic syscall(): the futex needs integer arguments only.
 const futexCall = {
@@ -26,9 +32,12 @@ const { symbols: fn } = Deno.dlopen('libc.so.6', {
   __errno_location: { parameters: [], result: 'pointer' },
   futex: futexCall,
   futex_async: { ...futexCall, nonblocking: true },
+  // syscall() with fstat's arguments (glibc's own fstat is missing before 2.33).
+  fstat: { name: 'syscall', parameters: ['i64', 'i64', 'buffer'], result: 'i64' },
 });
 
 const SYS_futex = BigInt(futexSyscallNumber(Deno.build.arch));
+const SYS_fstat = BigInt(fstatSyscallNumber(Deno.build.arch));
 const encoder = new TextEncoder();
 // One timespec for the synchronous calls (they never overlap on this thread); every
 // nonblocking wait gets its own, since it is read on another thread later.
@@ -65,6 +74,7 @@ export function readSmallFile(path: string): string | undefined {
 
 /** The Deno binding of the transport's libc calls. */
 export const denoLibc: LibcCalls = {
+  arch: Deno.build.arch,
   shmOpen: (name, oflag, mode) => fn.shm_open(cString(name), oflag, mode),
   shmUnlink: (name) => fn.shm_unlink(cString(name)),
   ftruncate: (fd, length) => fn.ftruncate(fd, BigInt(length)),
@@ -106,6 +116,7 @@ export const denoLibc: LibcCalls = {
     ),
   futexWake: (address) =>
     Number(fn.futex(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
+  fstat: (fd, buffer) => Number(fn.fstat(SYS_fstat, BigInt(fd), buffer as Uint8Array<ArrayBuffer>)),
   geteuid: () => fn.geteuid(),
   getpid: () => Deno.pid,
 };

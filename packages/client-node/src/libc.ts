@@ -1,6 +1,7 @@
 // The libc calls of the shared-memory transport, bound through koffi (shared BRIEF §2: koffi
 // loads libc here; its pointers are BigInt addresses).
 import {
+  fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
   linux,
@@ -30,9 +31,12 @@ const fn = {
   futex: lib.func(
     'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
   ),
+  // The same symbol with fstat's arguments: the buffer is passed by reference and filled.
+  fstat: lib.func('syscall', 'long', ['long', 'long', 'void *']),
 };
 
 const SYS_futex = futexSyscallNumber(process.arch);
+const SYS_fstat = fstatSyscallNumber(process.arch);
 
 function timeout(ms: number): { tv_sec: number; tv_nsec: number } {
   const [seconds, nanos] = timespecOf(ms);
@@ -60,6 +64,7 @@ function futexWaitAsync(address: bigint, expected: number, timeoutMs: number): P
 
 /** The Node binding of the transport's libc calls. */
 export const nodeLibc: LibcCalls = {
+  arch: process.arch,
   shmOpen: (name, oflag, mode) => fn.shmOpen(name, oflag, mode) as number,
   shmUnlink: (name) => fn.shmUnlink(name) as number,
   ftruncate: (fd, length) => fn.ftruncate(fd, length) as number,
@@ -78,6 +83,7 @@ export const nodeLibc: LibcCalls = {
   futexWaitAsync,
   futexWake: (address) =>
     Number(fn.futex(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
+  fstat: (fd, buffer) => Number(fn.fstat(SYS_fstat, fd, buffer)),
   geteuid: () => fn.geteuid() as number,
   getpid: () => fn.getpid() as number,
 };

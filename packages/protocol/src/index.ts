@@ -27,11 +27,14 @@ export * from './gen/types.ts';
 export * from './gen/verifiers.ts';
 export * from './gen/writers.ts';
 export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
+export { checkPrivateFile, fileOwnerAndMode } from './posix/file-owner.ts';
 export {
+  fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
   linux,
   MAP_FAILED,
+  STAT_BUFFER_BYTES,
   timespecOf,
 } from './posix/libc-calls.ts';
 export { osError } from './posix/os-error.ts';

@@ -1,7 +1,7 @@
 // The user is the boundary (spec/transport.md#security): a channel's segment is the server
 // user's alone, and a process of another user can neither connect, nor map the segment, nor
 // read a byte of it. The other user is created when the tests run as root.
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { IPCClient } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,46 @@ describe('segment permissions', () => {
       rmSync(server.dataDir, { recursive: true, force: true });
     } finally {
       rmSync(user.scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('a client refuses a segment under its name that another user owns, even one it can open', async (context) => {
+    const user = otherUser();
+    if (typeof user === 'string') {
+      console.log(`permissions: impostor test skipped: ${user}`);
+      context.skip(user);
+      return;
+    }
+    // The attack: another user (root here) places a live server's segment, opened to all
+    // (mode 0666), under the victim's segment name. A client that used it would send its
+    // requests to that user's server and trust its answers.
+    const server = await startServer(freshChannel('impostor'), freshDataDir());
+    const trap = `/dev/shm${segmentName(user.uid, server.channel)}`;
+    linkSync(`/dev/shm${segmentName(uid, server.channel)}`, trap);
+    chmodSync(trap, 0o666);
+    try {
+      const run = await runNodeAs(user, [
+        '--import',
+        'tsx',
+        probe,
+        'probe',
+        segmentName(user.uid, server.channel),
+        server.channel,
+      ]);
+      expect(run.stderr).toBe('');
+      const result = JSON.parse(run.stdout) as Record<string, unknown>;
+      // The file itself is open to all; the client checks the open descriptor's owner and mode.
+      expect(result.openReadOnly).toBe('ok');
+      expect(result.openSegment).toMatch(
+        /^PermissionDenied: .*belongs to uid 0 with mode 0666, not to this user/,
+      );
+      expect(result.connect).toMatch(/^PermissionDenied: .*belongs to uid 0 with mode 0666/);
+    } finally {
+      rmSync(trap, { force: true });
+      rmSync(user.scratch, { recursive: true, force: true });
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(server.dataDir, { recursive: true, force: true });
     }
   });
 

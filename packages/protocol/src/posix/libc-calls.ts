@@ -8,6 +8,8 @@
  * runtime's own pointer type, so the shared code does its arithmetic one way.
  */
 export interface LibcCalls {
+  /** The CPU architecture (`x64`/`x86_64` or `arm64`/`aarch64`): struct layouts differ. */
+  readonly arch: string;
   shmOpen(name: string, oflag: number, mode: number): number;
   shmUnlink(name: string): number;
   ftruncate(fd: number, length: number): number;
@@ -31,9 +33,18 @@ export interface LibcCalls {
   futexWaitAsync(address: bigint, expected: number, timeoutMs: number): Promise<number>;
   /** `futex(address, FUTEX_WAKE, INT_MAX)`: wakes every waiter. */
   futexWake(address: bigint): number;
+  /**
+   * The `fstat` system call (`syscall(SYS_fstat, fd, buffer)`, not glibc's wrapper, which older
+   * glibc versions do not export): fills `buffer` (at least {@link STAT_BUFFER_BYTES} bytes)
+   * with the kernel's `struct stat`; 0, or -1 and errno.
+   */
+  fstat(fd: number, buffer: Uint8Array): number;
   geteuid(): number;
   getpid(): number;
 }
+
+/** Bytes to pass to `fstat`: the kernel's `struct stat` is 144 on x86-64, 128 on aarch64. */
+export const STAT_BUFFER_BYTES = 144;
 
 /** What mmap returns on failure, `(void *) -1`, as an unsigned 64-bit address. */
 export const MAP_FAILED = 2n ** 64n - 1n;
@@ -56,6 +67,11 @@ export const linux = {
 /** The `futex` system call number: `syscall(SYS_futex, ...)`. */
 export function futexSyscallNumber(arch: string): number {
   return arch === 'arm64' || arch === 'aarch64' ? 98 : 202;
+}
+
+/** The `fstat` system call number. */
+export function fstatSyscallNumber(arch: string): number {
+  return arch === 'arm64' || arch === 'aarch64' ? 80 : 5;
 }
 
 /** A `struct timespec` for a futex timeout, as two 64-bit words (seconds, nanoseconds). */

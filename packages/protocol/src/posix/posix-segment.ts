@@ -2,6 +2,7 @@
 // (spec/transport.md#naming-and-permissions).
 import { IpcError } from '../errors.ts';
 import { ErrorCode } from '../gen/types.ts';
+import { checkPrivateFile } from './file-owner.ts';
 import { type LibcCalls, linux, MAP_FAILED } from './libc-calls.ts';
 import { osError } from './os-error.ts';
 
@@ -56,11 +57,15 @@ export class PosixSegment {
     }
   }
 
-  /** Maps an existing segment: `size` bytes, or (by default) its whole current size. */
+  /**
+   * Maps an existing segment: `size` bytes, or (by default) its whole current size. Refuses
+   * with `PermissionDenied` a segment another user owns or that others may open.
+   */
   static open(libc: LibcCalls, name: string, size?: number): PosixSegment {
     const fd = libc.shmOpen(name, linux.O_RDWR, 0);
     if (fd < 0) throw osError('shm_open', libc.errno(), name);
     try {
+      checkPrivateFile(libc, fd, name);
       // The real size, not one read from the segment's header: mapping past the end of the
       // object would turn a lie in the header into SIGBUS.
       const actual = libc.sizeOf(fd);
