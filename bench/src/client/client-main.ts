@@ -1,6 +1,7 @@
 // A benchmark client process (Node, Bun or Deno run this same file): opens the job's target,
 // then for each scenario prints READY, waits for GO, runs it and prints its RESULT line.
 // Argument: the job as JSON. Exit code 1 with the error on stderr if anything fails.
+import { availableParallelism } from 'node:os';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { drive, type PhaseResult } from '../measure/workload.ts';
@@ -45,9 +46,11 @@ function operation(target: BenchTarget, spec: ScenarioSpec): () => Promise<unkno
 
 /**
  * A fresh process's first second is JIT warm-up in every runtime (a Node IPC client runs
- * ~10× slower for its first 0.4 s): the first scenario warms up at least this long.
+ * ~10× slower for its first 0.4 s): the first scenario warms up at least this long, and
+ * longer when more processes than cores compile at once (16 Node clients on 2 cores were
+ * still compiling after 1.5 s and measured half their later rate).
  */
-const FIRST_WARMUP_MS = 1000;
+const FIRST_WARMUP_MS = 1000 * Math.max(1, (job.processes ?? 1) / availableParallelism());
 let warmedUp = false;
 
 async function run(target: BenchTarget, spec: ScenarioSpec): Promise<PhaseResult> {

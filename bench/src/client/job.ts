@@ -40,6 +40,8 @@ export interface ClientJob {
   /** The documents, by key, that `get` and `list` read: the in-process store seeds them. */
   readonly seed: readonly { key: string; bytes: number }[];
   readonly scenarios: readonly ScenarioSpec[];
+  /** How many client processes run this job at once, sharing the machine's cores. */
+  readonly processes?: number;
 }
 
 /** What a process reports after each scenario. */

@@ -55,7 +55,7 @@ export async function runGroup(
 ): Promise<GroupResult[]> {
   const [program = process.execPath, ...args] = command;
   const children = Array.from({ length: processes }, () =>
-    spawn(program, [...args, clientMain, JSON.stringify(job)], {
+    spawn(program, [...args, clientMain, JSON.stringify({ ...job, processes })], {
       cwd: benchDir,
       stdio: ['pipe', 'pipe', 'inherit'],
     }),
