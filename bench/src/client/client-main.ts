@@ -1,7 +1,7 @@
 // A benchmark client process (Node, Bun or Deno run this same file): opens the job's target,
-// then for each scenario prints READY, waits for GO, runs it and prints its RESULT line.
+// then for each scenario prints READY, waits for GO, warms up, prints WARM, waits for MEASURE,
+// measures and prints its RESULT line.
 // Argument: the job as JSON. Exit code 1 with the error on stderr if anything fails.
-import { availableParallelism } from 'node:os';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { drive, type PhaseResult } from '../measure/workload.ts';
@@ -11,10 +11,12 @@ import { documentOfSize } from './documents.ts';
 import {
   type ClientJob,
   GO,
+  MEASURE,
   READY,
   RESULT,
   type ScenarioReport,
   type ScenarioSpec,
+  WARM,
 } from './job.ts';
 import { openTarget } from './open-target.ts';
 import { cpuMicros, peakRssMib } from './process-metrics.ts';
@@ -46,24 +48,39 @@ function operation(target: BenchTarget, spec: ScenarioSpec): () => Promise<unkno
 
 /**
  * A fresh process's first second is JIT warm-up in every runtime (a Node IPC client runs
- * ~10× slower for its first 0.4 s): the first scenario warms up at least this long, and
- * longer when more processes than cores compile at once (16 Node clients on 2 cores were
- * still compiling after 1.5 s and measured half their later rate).
+ * ~10× slower for its first 0.4 s): the first scenario warms up at least this long.
  */
-const FIRST_WARMUP_MS = 1000 * Math.max(1, (job.processes ?? 1) / availableParallelism());
+const FIRST_WARMUP_MS = 1000;
 let warmedUp = false;
 
-async function run(target: BenchTarget, spec: ScenarioSpec): Promise<PhaseResult> {
+/** Waits for the orchestrator's `expected` line. */
+async function awaitLine(expected: string): Promise<void> {
+  const line = await lines.next();
+  if (line.done || line.value !== expected)
+    throw new Error(`expected ${expected}, got ${String(line.value)}`);
+}
+
+/** Warms up, says WARM, waits for MEASURE, then measures; CPU is counted over the last part. */
+async function run(
+  target: BenchTarget,
+  spec: ScenarioSpec,
+): Promise<{ result: PhaseResult; cpuUs: number }> {
   const warmupMs = warmedUp ? spec.warmupMs : Math.max(spec.warmupMs, FIRST_WARMUP_MS);
   warmedUp = true;
+  let phase: (ms: number) => Promise<PhaseResult>;
   if (spec.op === 'event') {
     if (target.transport !== 'ipc') throw new Error(`${target.transport} has no subscriptions`);
-    await (target as IpcTarget).eventDelay(spec.key, warmupMs);
-    return (target as IpcTarget).eventDelay(spec.key, spec.ms);
+    phase = (ms) => (target as IpcTarget).eventDelay(spec.key, ms);
+  } else {
+    const op = operation(target, spec);
+    phase = (ms) => drive(op, spec.inFlight, ms);
   }
-  const op = operation(target, spec);
-  await drive(op, spec.inFlight, warmupMs);
-  return drive(op, spec.inFlight, spec.ms);
+  await phase(warmupMs);
+  process.stdout.write(`${WARM}\n`);
+  await awaitLine(MEASURE);
+  const cpuBefore = cpuMicros();
+  const result = await phase(spec.ms);
+  return { result, cpuUs: cpuMicros() - cpuBefore };
 }
 
 async function main(): Promise<void> {
@@ -71,16 +88,13 @@ async function main(): Promise<void> {
   try {
     for (const spec of job.scenarios) {
       process.stdout.write(`${READY}\n`);
-      const line = await lines.next();
-      if (line.done || line.value !== GO)
-        throw new Error(`expected ${GO}, got ${String(line.value)}`);
-      const cpuBefore = cpuMicros();
-      const result = await run(target, spec);
+      await awaitLine(GO);
+      const { result, cpuUs } = await run(target, spec);
       const report: ScenarioReport = {
         histogram: result.histogram.toJSON(),
         ops: result.ops,
         seconds: result.seconds,
-        cpuUs: cpuMicros() - cpuBefore,
+        cpuUs,
         peakRssMib: peakRssMib(),
       };
       process.stdout.write(`${RESULT}${JSON.stringify(report)}\n`);

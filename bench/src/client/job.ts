@@ -1,7 +1,8 @@
 // What the orchestrator asks a client process to do, and what the process answers. The job
 // travels as JSON in argv; the process then runs its scenarios one by one, each behind a
-// READY / GO handshake on stdio so that every process of a scenario starts together and the
-// server's CPU time can be sampled right around the measured phase.
+// handshake on stdio: READY, GO (warm up), WARM, MEASURE, RESULT, so that every process of a
+// scenario starts its measured phase together and CPU time (the server's too) is counted over
+// that phase only.
 import type { HistogramJson } from '../measure/histogram.ts';
 import type { TransportName } from '../types.ts';
 
@@ -40,8 +41,6 @@ export interface ClientJob {
   /** The documents, by key, that `get` and `list` read: the in-process store seeds them. */
   readonly seed: readonly { key: string; bytes: number }[];
   readonly scenarios: readonly ScenarioSpec[];
-  /** How many client processes run this job at once, sharing the machine's cores. */
-  readonly processes?: number;
 }
 
 /** What a process reports after each scenario. */
@@ -57,7 +56,11 @@ export interface ScenarioReport {
 
 /** The line a client prints when it is ready for scenario `n`. */
 export const READY = 'READY';
-/** The line the orchestrator sends to start it. */
+/** The line the orchestrator sends to start it (the warm-up). */
 export const GO = 'GO';
+/** The line a client prints when its warm-up is over. */
+export const WARM = 'WARM';
+/** The line the orchestrator sends, once every process is warm, to start the measured phase. */
+export const MEASURE = 'MEASURE';
 /** The prefix of the line carrying a {@link ScenarioReport}. */
 export const RESULT = 'RESULT ';

@@ -1,9 +1,18 @@
 // A group of client processes running one job together: every scenario starts in all of them
-// at once (READY from each, then GO to each), and the server's CPU time is sampled around it.
+// at once (READY from each, then GO to each to warm up, WARM from each, then MEASURE to each), and
+// the server's CPU time is sampled around the measured phase only.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type ClientJob, GO, READY, RESULT, type ScenarioReport } from '../client/job.ts';
+import {
+  type ClientJob,
+  GO,
+  MEASURE,
+  READY,
+  RESULT,
+  type ScenarioReport,
+  WARM,
+} from '../client/job.ts';
 import { peakRssMib, processCpuMicros } from '../client/process-metrics.ts';
 import { Histogram } from '../measure/histogram.ts';
 
@@ -55,7 +64,7 @@ export async function runGroup(
 ): Promise<GroupResult[]> {
   const [program = process.execPath, ...args] = command;
   const children = Array.from({ length: processes }, () =>
-    spawn(program, [...args, clientMain, JSON.stringify({ ...job, processes })], {
+    spawn(program, [...args, clientMain, JSON.stringify(job)], {
       cwd: benchDir,
       stdio: ['pipe', 'pipe', 'inherit'],
     }),
@@ -69,7 +78,11 @@ export async function runGroup(
       if (ready.some((line) => line !== READY))
         throw new Error(`expected ${READY}, got ${ready.join(' | ')}`);
       for (const child of children) child.stdin?.write(`${GO}\n`);
+      const warm = await within(Promise.all(readers.map((read) => read())), limit, spec.name);
+      if (warm.some((line) => line !== WARM))
+        throw new Error(`expected ${WARM}, got ${warm.join(' | ')}`);
       const serverBefore = serverPid ? processCpuMicros(serverPid) : 0;
+      for (const child of children) child.stdin?.write(`${MEASURE}\n`);
       const lines = await within(Promise.all(readers.map((read) => read())), limit, spec.name);
       const serverAfter = serverPid ? processCpuMicros(serverPid) : 0;
       const reports = lines.map((line) => {
