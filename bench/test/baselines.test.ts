@@ -1,15 +1,14 @@
 // The Unix-socket and shared-memory ping-pong baselines against their real child processes,
 // run from source through tsx: framing, pipelining, ordering, errors and cleanup. Functional
 // only (small counts): the numbers are the benchmark's business.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '@pluresdb-ipc/protocol';
+import { type ReadyChild, spawnReady } from '@pluresdb-ipc/server-node/bench/child-process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shmPingPongTarget } from '../src/baselines/shm-pingpong-client.ts';
 import { UdsError, udsTarget } from '../src/baselines/uds-client.ts';
@@ -20,49 +19,12 @@ const encoder = new TextEncoder();
 const script = (name: string) =>
   fileURLToPath(new URL(`../src/baselines/${name}.ts`, import.meta.url));
 
-/** A child started from source, with what it wrote to stderr. */
-interface Child {
-  readonly process: ChildProcess;
-  readonly readyLine: string;
-  readonly exited: Promise<number | string>;
-  stderr(): string;
-}
-
-/** Spawns `node --import tsx <script> ...args` and waits for its first stdout line. */
-function startChild(name: string, args: readonly string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script(name), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Starts a baseline child from source (`node --import tsx`) and waits for its READY line. */
+function startChild(name: string, args: readonly string[]): Promise<ReadyChild> {
+  return spawnReady(script(name), args, 'READY', {
+    runtime: [process.execPath, '--import', 'tsx'],
+    timeoutMs: 30_000,
   });
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors += chunk.toString();
-  });
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} not ready in 30 s: ${errors}`));
-    }, 30_000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve({ process: child, readyLine: line, exited, stderr: () => errors });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited ${code} before it was ready: ${errors}`));
-    });
-  });
-}
-
-/** Sends SIGTERM (when still running) and resolves with the exit code. */
-function stopChild(child: Child | undefined): Promise<number | string> | undefined {
-  if (child === undefined) return undefined;
-  if (child.process.exitCode === null && child.process.signalCode === null) {
-    child.process.kill('SIGTERM');
-  }
-  return child.exited;
 }
 
 describe('length-prefixed framing', () => {
@@ -94,7 +56,7 @@ describe('length-prefixed framing', () => {
 describe('Unix-socket baseline', () => {
   let dir: string;
   let socketPath: string;
-  let server: Child | undefined;
+  let server: ReadyChild | undefined;
   let target: BenchTarget;
 
   beforeAll(async () => {
@@ -106,7 +68,7 @@ describe('Unix-socket baseline', () => {
 
   afterAll(async () => {
     await target?.close();
-    await stopChild(server);
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -216,7 +178,7 @@ describe('Unix-socket baseline', () => {
 
   it('removes its socket file and exits 0 on SIGTERM', async () => {
     await target.close();
-    expect(await stopChild(server)).toBe(0);
+    expect(await server?.stop()).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
     server = undefined;
   });
@@ -224,14 +186,14 @@ describe('Unix-socket baseline', () => {
 
 describe('shared-memory ping-pong baseline', () => {
   const segmentName = `/pdbi-test-pingpong-${process.pid}`;
-  let echo: Child | undefined;
+  let echo: ReadyChild | undefined;
 
   beforeAll(async () => {
     echo = await startChild('shm-pingpong-child', [segmentName]);
   });
 
   afterAll(async () => {
-    await stopChild(echo);
+    await echo?.stop();
     rmSync(`/dev/shm${segmentName}`, { force: true });
   });
 
@@ -275,7 +237,7 @@ describe('shared-memory ping-pong baseline', () => {
 
   it('unlinks its segment and exits 0 on SIGTERM', async () => {
     expect(existsSync(`/dev/shm${segmentName}`)).toBe(true);
-    expect(await stopChild(echo)).toBe(0);
+    expect(await echo?.stop()).toBe(0);
     expect(existsSync(`/dev/shm${segmentName}`)).toBe(false);
     echo = undefined;
   });
