@@ -186,7 +186,8 @@ export class ClientCore {
         'not connected (sync calls do not wait for a reconnect)',
       );
     }
-    const deadline = now() + (options.timeoutMs ?? this.options.timeoutMs);
+    const started = now();
+    const deadline = started + (options.timeoutMs ?? this.options.timeoutMs);
     const id = this.nextId++;
     const frame = this.encode(id, body, session);
     let outcome: { value?: Answer<T>; error?: IpcError } | undefined;
@@ -200,7 +201,6 @@ export class ClientCore {
       },
     });
     session.send(frame);
-    const sent = now();
     while (outcome === undefined) {
       this.drain(session);
       if (outcome !== undefined) break;
@@ -215,7 +215,7 @@ export class ClientCore {
         this.checkSession(session, slept === 'timed-out');
       }
     }
-    this.spinBudget.waited(now() - sent);
+    this.spinBudget.waited(now() - started);
     if (outcome.error) throw outcome.error;
     return outcome.value as unknown as Answer<T>;
   }
@@ -339,8 +339,9 @@ export class ClientCore {
         lastProgress = waitStart = now();
         continue;
       }
-      if (!awaitingAnswer) waitStart = now();
-      const idle = now() - lastProgress;
+      const t = now();
+      if (!awaitingAnswer) waitStart = t;
+      const idle = t - lastProgress;
       const windowMs = this.spinBudget.windowMs();
       if (idle < windowMs) {
         if (!this.spin(session, Math.min(SPIN_SLICE_MS, windowMs - idle)))
