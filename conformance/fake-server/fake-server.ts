@@ -10,6 +10,7 @@ import {
   decodeFrame,
   ErrorCode,
   encodeFrame,
+  FrameBuilder,
   RecordKind,
   RingReader,
   RingView,
@@ -21,7 +22,6 @@ import {
   segmentLayout,
   segmentName,
 } from '@pluresdb-ipc/protocol';
-import { Builder } from 'flatbuffers';
 
 const [channel = ''] = process.argv.slice(2);
 const platform = nodePlatform;
@@ -42,7 +42,7 @@ control.initialize({
   maxFrameBytes,
   channel,
 });
-const builder = new Builder(1024);
+const builder = new FrameBuilder(1024);
 
 /** What the fake server does to one session's response ring instead of answering. */
 type Fault = (ring: RingView, slot: number) => void;

@@ -4,11 +4,11 @@ import {
   decodeFrameUnchecked,
   ErrorCode,
   encodeFrame,
+  FrameBuilder,
   fromFlatcJson,
   IpcError,
   verifyFrameBytes,
 } from '@pluresdb-ipc/protocol';
-import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { parseBigintJson } from '../src/bigint-json.ts';
 import { ReferenceFlatc } from '../src/flatc.ts';
@@ -26,7 +26,7 @@ describe('mutation corpus', () => {
     // Only accepted mutants go to flatc: it can loop forever on some malformed inputs.
     const flatc = await ReferenceFlatc.load();
     const random = new SeededRandom(seed);
-    const builder = new Builder(1024);
+    const builder = new FrameBuilder(1024);
     const tally = { rejected: 0, accepted: 0 };
     for (let i = 0; i < mutantCount; i++) {
       const base = random.pick(bases);

@@ -4,13 +4,13 @@ import {
   ErrorCode,
   encodeFrame,
   type Frame,
+  FrameBuilder,
   fromFlatcJson,
   RequestBodyTag,
   ResponseBodyTag,
   schemaDescriptor,
   toFlatcJson,
 } from '@pluresdb-ipc/protocol';
-import { Builder } from 'flatbuffers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBigintJson, stringifyBigintJson } from '../src/bigint-json.ts';
 import { firstDifference } from '../src/bytes.ts';
@@ -78,7 +78,7 @@ describe('golden vectors', () => {
   it.each(vectors.map((v) => [v.name, v] as const))(
     "%s: our encoder writes flatc's exact bytes",
     (_, v) => {
-      const ours = encodeFrame(new Builder(64), expected(v.json));
+      const ours = encodeFrame(new FrameBuilder(64), expected(v.json));
       expect(firstDifference(ours, v.binary)).toBe(-1);
     },
   );
@@ -86,13 +86,13 @@ describe('golden vectors', () => {
   it.each(vectors.map((v) => [v.name, v] as const))(
     '%s: flatc reads our bytes back as the same JSON',
     (_, v) => {
-      const ours = encodeFrame(new Builder(64), expected(v.json)).slice();
+      const ours = encodeFrame(new FrameBuilder(64), expected(v.json)).slice();
       expect(expected(flatc.toJson(ours))).toEqual(expected(v.json));
     },
   );
 
   it('one reused builder encodes every vector in turn, byte for byte', () => {
-    const builder = new Builder(64);
+    const builder = new FrameBuilder(64);
     for (const v of vectors)
       expect(firstDifference(encodeFrame(builder, expected(v.json)), v.binary)).toBe(-1);
   });

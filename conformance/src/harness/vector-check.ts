@@ -6,10 +6,10 @@ import {
   encodeFrame,
   type FlatcJson,
   type Frame,
+  FrameBuilder,
   fromFlatcJson,
   toFlatcJson,
 } from '@pluresdb-ipc/protocol';
-import { Builder } from 'flatbuffers';
 import { parseBigintJson } from '../bigint-json.ts';
 import { firstDifference } from '../bytes.ts';
 import { readVectorFiles } from '../vector-files.ts';
@@ -17,7 +17,7 @@ import type { VectorResultJson } from './driver-protocol.ts';
 
 /** Checks every vector in `dir`: decode the `.bin`, encode the `.json`'s frame. */
 export function checkVectors(dir: string): VectorResultJson[] {
-  const builder = new Builder(1024);
+  const builder = new FrameBuilder(1024);
   return readVectorFiles(dir).map((vector) => {
     const problems: string[] = [];
     let expected: FlatcJson | undefined;

@@ -1,11 +1,12 @@
 // `pnpm bench:codec`: ns per operation to encode, verify and decode a put, a get and a get
 // response, next to JSON.stringify/JSON.parse of the same messages, measured in the same run.
-import { Builder } from 'flatbuffers';
+
 import { decodeFrameUnchecked } from '../src/gen/readers.ts';
 import type { Frame } from '../src/gen/types.ts';
 import { ErrorCode } from '../src/gen/types.ts';
 import { verifyFrameBytes } from '../src/gen/verifiers.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
+import { FrameBuilder } from '../src/wire/frame-builder.ts';
 import { nsPerOp } from './measure.ts';
 
 // A 107-byte JSON document and a 16-byte key, as in the shared BRIEF §3.
@@ -61,7 +62,7 @@ const cases: Case[] = [
   },
 ];
 
-const builder = new Builder(1024);
+const builder = new FrameBuilder(1024);
 const rows = cases.map((c) => {
   const bytes = encodeFrame(builder, c.frame).slice();
   const text = JSON.stringify(c.json);

@@ -1,9 +1,10 @@
 // `pnpm demo` (for now): one request's life through the codec — encode, verify, decode — and a
 // corrupted copy refused. The server and client demo replaces this with issue #4.
-import { Builder } from 'flatbuffers';
-import { decodeFrame, encodeFrame, type Frame, IpcError } from '../src/index.ts';
 
-const builder = new Builder(256);
+import { decodeFrame, encodeFrame, type Frame, IpcError } from '../src/index.ts';
+import { FrameBuilder } from '../src/wire/frame-builder.ts';
+
+const builder = new FrameBuilder(256);
 const put: Frame = {
   message: {
     type: 'Request',

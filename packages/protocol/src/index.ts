@@ -70,6 +70,7 @@ export {
   segmentName,
 } from './transport/segment-name.ts';
 export { now } from './wire/clock.ts';
+export { FrameBuilder } from './wire/frame-builder.ts';
 export { WireReader } from './wire/reader.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';
 export { defaultVerifyLimits, Verifier, type VerifyLimits } from './wire/verifier.ts';

@@ -9,30 +9,23 @@
 // value. A failing input is written to the corpus as crash-<hash>.bin.
 // Long run: PLURESDB_LONG_TESTS=1 (20,000,000 executions); PLURESDB_TEST_SEED replays a seed.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Builder } from 'flatbuffers';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IpcError } from '../src/errors.ts';
 import { decodeFrame } from '../src/gen/readers.ts';
 import { ErrorCode, type Frame } from '../src/gen/types.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
+import { FrameBuilder } from '../src/wire/frame-builder.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../src/wire/verifier.ts';
+import { corpusDir, loadCorpus } from './fuzz/corpus.ts';
 import { mutate, randomFrame, seededRandom } from './fuzz/frame-mutator.ts';
 
-const corpusDir = new URL('./fuzz-corpus/', import.meta.url);
 const long = process.env.PLURESDB_LONG_TESTS === '1';
 const executions = long ? 20_000_000 : 200_000;
 /** Longest any single decode may take: far above the microseconds a frame costs. */
 const HANG_MS = 1_000;
 /** Small limits some executions run with, so the size and nesting checks are reached too. */
 const tightLimits: VerifyLimits = { maxBytes: 96, maxDepth: 2, maxTables: 6 };
-
-function loadCorpus(): Uint8Array[] {
-  return readdirSync(corpusDir)
-    .filter((name) => name.endsWith('.bin'))
-    .sort()
-    .map((name) => new Uint8Array(readFileSync(new URL(name, corpusDir))));
-}
 
 /** What an execution reached: the failure's reason and place without byte offsets, or the type. */
 function outcomeOf(frame: Frame | IpcError): string {
@@ -45,7 +38,7 @@ function outcomeOf(frame: Frame | IpcError): string {
  * Runs one input: returns the outcome, or throws an Error describing a bug (any throw other
  * than IpcError Malformed/TooLarge, or a round trip that changes the value).
  */
-function execute(bytes: Uint8Array, limits: VerifyLimits, builder: Builder): string {
+function execute(bytes: Uint8Array, limits: VerifyLimits, builder: FrameBuilder): string {
   let frame: Frame;
   try {
     frame = decodeFrame(bytes, limits);
@@ -71,7 +64,7 @@ function saveCrasher(bytes: Uint8Array): string {
 
 describe('frame fuzzing', () => {
   it('replays every corpus input without an unexpected exception', () => {
-    const builder = new Builder(1024);
+    const builder = new FrameBuilder(1024);
     const corpus = loadCorpus();
     expect(corpus.length).toBeGreaterThanOrEqual(24);
     for (const bytes of corpus) {
@@ -83,7 +76,7 @@ describe('frame fuzzing', () => {
   it(`decodes or refuses ${executions.toLocaleString('en')} mutated and random frames`, () => {
     const seed = Number(process.env.PLURESDB_TEST_SEED ?? Date.now() % 2 ** 31);
     const random = seededRandom(seed);
-    const builder = new Builder(1024);
+    const builder = new FrameBuilder(1024);
     const pool = loadCorpus();
     const outcomes = new Set<string>();
     let accepted = 0;

@@ -1,17 +1,21 @@
 // Hand-crafted hostile frames: each must be refused with IpcError(Malformed), quickly and
 // without allocating what the frame claims (spec/messages.md#verification).
-import { Builder } from 'flatbuffers';
+
 import { describe, expect, it } from 'vitest';
 import { IpcError } from '../src/errors.ts';
 import { decodeFrame } from '../src/gen/readers.ts';
 import { ErrorCode, MessageTag, RequestBodyTag } from '../src/gen/types.ts';
 import { verifyFrameBytes } from '../src/gen/verifiers.ts';
 import { encodeFrame, writeGet, writeMerge, writeRecord } from '../src/gen/writers.ts';
+import { FrameBuilder } from '../src/wire/frame-builder.ts';
 import { defaultVerifyLimits } from '../src/wire/verifier.ts';
 
 /** Wraps a Request table built by `body` (returning [tag, offset]) into a finished frame. */
-function requestFrame(build: (b: Builder) => [tag: number, offset: number], id = 1n): Uint8Array {
-  const b = new Builder(256);
+function requestFrame(
+  build: (b: FrameBuilder) => [tag: number, offset: number],
+  id = 1n,
+): Uint8Array {
+  const b = new FrameBuilder(256);
   const [tag, body] = build(b);
   b.startObject(3);
   b.addFieldInt64(0, id, 0n);
@@ -21,7 +25,7 @@ function requestFrame(build: (b: Builder) => [tag: number, offset: number], id =
 }
 
 /** Wraps an already written message table in a Frame and finishes the buffer. */
-function finishFrame(b: Builder, tag: number, message: number): Uint8Array {
+function finishFrame(b: FrameBuilder, tag: number, message: number): Uint8Array {
   b.startObject(2);
   b.addFieldOffset(1, message, 0);
   b.addFieldInt8(0, tag, 0);
@@ -70,7 +74,7 @@ describe('verifier', () => {
       /required field missing/,
     );
     // An optional union (Response.body) with a value but no tag.
-    const b = new Builder(64);
+    const b = new FrameBuilder(64);
     const pong = writeGet(b, { key: 'k' });
     b.startObject(5);
     b.addFieldOffset(4, pong, 0);
@@ -94,7 +98,7 @@ describe('verifier', () => {
   });
 
   it('refuses enum values and booleans outside the schema', () => {
-    const b = new Builder(64);
+    const b = new FrameBuilder(64);
     b.startObject(4);
     b.addFieldInt16(1, 999, 0);
     const response = b.endObject();
@@ -152,7 +156,7 @@ describe('verifier', () => {
   });
 
   it('enforces the nesting depth limit', () => {
-    const b = new Builder(256);
+    const b = new FrameBuilder(256);
     const merge = {
       record: {
         key: 'k',
@@ -177,7 +181,7 @@ describe('verifier', () => {
 });
 
 /** A Merge table holding an already written Record. */
-function writeMergeOf(b: Builder, record: number): number {
+function writeMergeOf(b: FrameBuilder, record: number): number {
   b.startObject(1);
   b.addFieldOffset(0, record, 0);
   return b.endObject();

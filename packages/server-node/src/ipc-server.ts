@@ -9,6 +9,7 @@ import {
   ControlView,
   checkChannelName,
   ErrorCode,
+  FrameBuilder,
   HeaderWord,
   IpcError,
   isValidRingCapacity,
@@ -26,7 +27,6 @@ import {
   segmentLayout,
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
-import { Builder } from 'flatbuffers';
 import { createChannelSegment } from './channel-segment.ts';
 import type { ServerCore } from './server-core.ts';
 import {
@@ -59,7 +59,7 @@ export class IpcServer implements ServerCore {
   readonly layout: SegmentLayout;
   readonly futex: AsyncFutex;
   readonly store: Store;
-  readonly builder = new Builder(4096);
+  readonly builder = new FrameBuilder(4096);
   readonly identity: ProcessIdentity;
   readonly version = version;
   /** The shm_open name of the channel's segment. */

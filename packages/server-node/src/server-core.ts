@@ -2,11 +2,11 @@
 import type {
   AsyncFutex,
   ControlView,
+  FrameBuilder,
   ProcessIdentity,
   SegmentLayout,
 } from '@pluresdb-ipc/protocol';
 import type { Store } from '@pluresdb-ipc/store';
-import type { Builder } from 'flatbuffers';
 import type { ResolvedServeOptions } from './server-options.ts';
 
 /** The server, as its sessions see it. */
@@ -17,7 +17,7 @@ export interface ServerCore {
   readonly futex: AsyncFutex;
   readonly store: Store;
   /** One builder for every frame the server encodes (each is copied out at once). */
-  readonly builder: Builder;
+  readonly builder: FrameBuilder;
   readonly identity: ProcessIdentity;
   readonly version: string;
   /** True once shutdown began: no new sessions. */

@@ -19,7 +19,7 @@ export function emitWriters(file: GeneratedFile, model: SchemaModel): void {
       `write${union.name}`,
       [`Writes the table a {@link ${union.name}} holds; returns its offset.`],
       [
-        { name: 'builder', type: 'Builder' },
+        { name: 'builder', type: 'FrameBuilder' },
         { name: 'value', type: union.name },
       ],
       'number',
@@ -41,7 +41,7 @@ export function emitWriters(file: GeneratedFile, model: SchemaModel): void {
       "The result is a view of the builder's memory: copy it before the builder is used again.",
     ],
     [
-      { name: 'builder', type: 'Builder' },
+      { name: 'builder', type: 'FrameBuilder' },
       { name: 'value', type: root },
     ],
     'Uint8Array',
@@ -64,7 +64,7 @@ function emitTableWriter(file: GeneratedFile, table: TableModel): void {
     `write${table.name}`,
     [`Writes a {@link ${table.name}} table into \`builder\`; returns its offset.`],
     [
-      { name: 'builder', type: 'Builder' },
+      { name: 'builder', type: 'FrameBuilder' },
       { name: table.fields.length === 0 ? '_value' : 'value', type: table.name },
     ],
     'number',
@@ -91,7 +91,7 @@ function writeChild(w: BodyWriter, field: FieldModel, slots: Slot[]): void {
       return;
     }
     case 'string':
-      w.line(`const ${local} = ${guard(`writeString(builder, ${v})`)};`);
+      w.line(`const ${local} = ${guard(`builder.createString(${v})`)};`);
       break;
     case 'bytes':
       w.line(`const ${local} = ${guard(`builder.createByteVector(${v})`)};`);

@@ -37,10 +37,10 @@ function emitAll(model: SchemaModel, schemaName: string): OutputFile[] {
   emitTypes(types, model);
 
   const writers = new GeneratedFile(project, 'writers.ts', header);
-  writers.import('flatbuffers', ['Builder'], true);
+  writers.import('../wire/frame-builder.ts', ['FrameBuilder'], true);
   writers.import(
     '../wire/writer.ts',
-    usedHelpers(model, ['writeString', 'writeTableVector'], 'writeStringVector'),
+    usedHelpers(model, ['writeTableVector'], 'writeStringVector'),
   );
   writers.import('./types.ts', [...tables, ...unions], true);
   writers.import(

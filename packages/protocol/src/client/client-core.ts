@@ -1,7 +1,7 @@
 // The runtime-agnostic client machinery: the session's life (connect, lose, reconnect), request
 // ids and matching, pipelining, timeouts, aborts, and the pump that reads answers without
 // blocking the event loop for longer than one spin slice.
-import { Builder } from 'flatbuffers';
+
 import { IpcError } from '../errors.ts';
 import { decodeFrame } from '../gen/readers.ts';
 import {
@@ -13,9 +13,10 @@ import {
   type ResponseBody,
 } from '../gen/types.ts';
 import { encodeFrame } from '../gen/writers.ts';
-import type { Platform } from '../transport/platform.ts';
+import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
 import { now } from '../wire/clock.ts';
+import { FrameBuilder } from '../wire/frame-builder.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
 import {
   type CallOptions,
@@ -26,6 +27,7 @@ import {
 } from './client-options.ts';
 import { ClientSession, remaining } from './client-session.ts';
 import { PendingCalls } from './pending-calls.ts';
+import { type Answer, type AnswerHandling, PendingRequest } from './pending-request.ts';
 import { SpinBudget } from './spin-budget.ts';
 
 /** The protocol versions this client speaks (spec/versioning.md). */
@@ -39,9 +41,10 @@ export interface SubscriptionSink {
   end(error: IpcError): void;
 }
 
-/** The body type answering each request on `Ok` (spec/messages.md#responses). */
-type AnswerMap = { [B in ResponseBody as B['type']]: B['value'] };
-type Answer<T extends ResponseBody['type']> = AnswerMap[T];
+/** The answer itself, for requests whose caller takes it as it is. */
+function identity<T>(value: T): T {
+  return value;
+}
 
 /** The client core; `IpcClient` adds the typed operations on top. */
 export class ClientCore {
@@ -55,7 +58,7 @@ export class ClientCore {
   private readonly pending: PendingCalls;
   private readonly spinBudget: SpinBudget;
   private readonly subscriptions = new Map<bigint, SubscriptionSink>();
-  private readonly builder = new Builder(1024);
+  private readonly builder = new FrameBuilder(1024);
   private nextId = 1;
   private pumping: Promise<void> | undefined;
   private reconnecting: Promise<void> | undefined;
@@ -117,53 +120,68 @@ export class ClientCore {
     await this.reconnecting?.catch(() => undefined);
   }
 
-  /** Sends a request and resolves with the body that answers it. */
-  protected call<T extends ResponseBody['type']>(
+  /**
+   * Sends a request and resolves with the body that answers it, passed through `map` when
+   * given. Never throws: every failure is a rejection.
+   */
+  protected call<T extends ResponseBody['type'], R = Answer<T>>(
     body: RequestBody,
     expect: T,
-    options: CallOptions = {},
-  ): Promise<Answer<T>> {
-    return this.callWith(body, expect, options, undefined);
+    options?: CallOptions,
+    map?: (value: Answer<T>) => R,
+  ): Promise<R> {
+    return this.callWith(body, expect, options, {
+      onAnswer: undefined,
+      map: map ?? (identity as (value: Answer<T>) => R),
+    });
   }
 
   /**
-   * Like {@link call}, and `onAnswer` runs synchronously when the answer is read, before any
-   * later frame (so a subscription is registered before its first event).
+   * Like {@link call}; `handling.onAnswer` runs synchronously when the answer is read, before
+   * any later frame (so a subscription is registered before its first event). One promise per
+   * request: no async wrapper, so a pipelined caller pays for no extra promise layers.
    */
-  protected async callWith<T extends ResponseBody['type']>(
+  protected callWith<T extends ResponseBody['type'], R>(
     body: RequestBody,
     expect: T,
-    options: CallOptions,
-    onAnswer: ((value: Answer<T>) => void) | undefined,
-  ): Promise<Answer<T>> {
-    const deadline = now() + (options.timeoutMs ?? this.options.timeoutMs);
-    const signal = options.signal;
-    if (signal?.aborted)
-      throw new IpcError(ErrorCode.Aborted, 'aborted before it was sent', { cause: signal.reason });
-    const session = this.usableSession() ?? (await this.waitForSession(deadline));
+    options: CallOptions | undefined,
+    handling: AnswerHandling<T, R>,
+  ): Promise<R> {
+    const deadline = now() + (options?.timeoutMs ?? this.options.timeoutMs);
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      return Promise.reject(
+        new IpcError(ErrorCode.Aborted, 'aborted before it was sent', { cause: signal.reason }),
+      );
+    }
+    const session = this.usableSession();
+    if (session === undefined) {
+      return this.waitForSession(deadline).then((ready) =>
+        this.dispatch(ready, body, expect, deadline, signal, handling),
+      );
+    }
+    try {
+      return this.dispatch(session, body, expect, deadline, signal, handling);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Encodes and sends a request on `session`; throws (sending nothing) when it cannot. */
+  private dispatch<T extends ResponseBody['type'], R>(
+    session: ClientSession,
+    body: RequestBody,
+    expect: T,
+    deadline: number,
+    signal: AbortSignalLike | undefined,
+    handling: AnswerHandling<T, R>,
+  ): Promise<R> {
     const id = this.nextId++;
     const frame = this.encode(id, body, session);
-    return new Promise<Answer<T>>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (this.pending.take(id))
-          reject(new IpcError(ErrorCode.Aborted, 'aborted', { cause: signal?.reason }));
-      };
-      this.pending.add(id, {
-        expect,
-        deadline,
-        settle: (response, error) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (error) return reject(error);
-          const value = ((response as Response).body as ResponseBody).value as unknown as Answer<T>;
-          try {
-            onAnswer?.(value);
-          } catch (cause) {
-            return reject(IpcError.from(cause, ErrorCode.Internal));
-          }
-          resolve(value);
-        },
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
+    return new Promise<R>((resolve, reject) => {
+      const request = new PendingRequest(expect, deadline, handling, resolve, reject);
+      this.pending.add(id, request);
+      if (signal) request.listen(signal, () => this.pending.take(id) !== undefined);
       session.send(frame);
       this.ensurePump(session);
     });

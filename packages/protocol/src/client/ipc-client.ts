@@ -6,6 +6,9 @@ import {
   ErrorCode,
   type Event,
   EventKind,
+  type GetResult,
+  type Pong,
+  type RecordResult,
   type StatsResult,
   type Record as WireRecord,
 } from '../gen/types.ts';
@@ -92,24 +95,29 @@ export class IpcClient extends ClientCore implements PluresClient {
     );
   }
 
+  // The reads below are plain functions returning the call's own promise (no `async`): one
+  // promise per request instead of three, which a pipelined caller feels (issue #6).
+
   /** A record's data, or undefined when it does not exist or is deleted. */
-  async get(key: string, options?: CallOptions): Promise<JsonObject | undefined> {
-    const bytes = await this.getBytes(key, options);
-    return bytes === undefined ? undefined : parseDocument(bytes);
+  get(key: string, options?: CallOptions): Promise<JsonObject | undefined> {
+    return this.call({ type: 'Get', value: { key } }, 'GetResult', options, parsedValue);
   }
 
-  /** A record's data as UTF-8 JSON bytes, or undefined. */
-  async getBytes(key: string, options?: CallOptions): Promise<Uint8Array | undefined> {
-    return (await this.call({ type: 'Get', value: { key } }, 'GetResult', options)).value;
+  /**
+   * A record's data as UTF-8 JSON bytes, or undefined. Small answers share their memory with
+   * other answers (as Node's small Buffers do): `slice()` the bytes to keep many of them long.
+   */
+  getBytes(key: string, options?: CallOptions): Promise<Uint8Array | undefined> {
+    return this.call({ type: 'Get', value: { key } }, 'GetResult', options, rawValue);
   }
 
   /** A record with its CRDT metadata, or undefined when it does not exist or is deleted. */
-  async getRecord(key: string, options?: CallOptions): Promise<WireRecord | undefined> {
-    return (await this.call({ type: 'GetRecord', value: { key } }, 'RecordResult', options)).record;
+  getRecord(key: string, options?: CallOptions): Promise<WireRecord | undefined> {
+    return this.call({ type: 'GetRecord', value: { key } }, 'RecordResult', options, theRecord);
   }
 
   /** Deletes a record; `count` is 0 when it was not live. */
-  async delete(key: string, options?: CallOptions): Promise<WriteOutcome> {
+  delete(key: string, options?: CallOptions): Promise<WriteOutcome> {
     return this.call({ type: 'Delete', value: { key } }, 'WriteResult', options);
   }
 
@@ -161,8 +169,8 @@ export class IpcClient extends ClientCore implements PluresClient {
   }
 
   /** A round trip; resolves with the echoed payload. */
-  async ping(payload?: Uint8Array, options?: CallOptions): Promise<Uint8Array | undefined> {
-    return (await this.call({ type: 'Ping', value: { payload } }, 'Pong', options)).payload;
+  ping(payload?: Uint8Array, options?: CallOptions): Promise<Uint8Array | undefined> {
+    return this.call({ type: 'Ping', value: { payload } }, 'Pong', options, thePayload);
   }
 
   /**
@@ -179,11 +187,14 @@ export class IpcClient extends ClientCore implements PluresClient {
       { type: 'Subscribe', value: { prefix } },
       'SubscribeResult',
       callOptions,
-      (answer) => {
-        this.addSubscription(answer.subscriptionId, {
-          event: (event) => listener(changeEvent(event)),
-          end: (error) => onEnd?.(error),
-        });
+      {
+        onAnswer: (answer) => {
+          this.addSubscription(answer.subscriptionId, {
+            event: (event) => listener(changeEvent(event)),
+            end: (error) => onEnd?.(error),
+          });
+        },
+        map: (answer) => answer,
       },
     );
     const id = result.subscriptionId;
@@ -289,6 +300,22 @@ export class IpcClient extends ClientCore implements PluresClient {
   pingSync(payload?: Uint8Array, options?: CallOptions): Uint8Array | undefined {
     return this.callSync({ type: 'Ping', value: { payload } }, 'Pong', options).payload;
   }
+}
+
+function rawValue(result: GetResult): Uint8Array | undefined {
+  return result.value;
+}
+
+function parsedValue(result: GetResult): JsonObject | undefined {
+  return result.value === undefined ? undefined : parseDocument(result.value);
+}
+
+function theRecord(result: RecordResult): WireRecord | undefined {
+  return result.record;
+}
+
+function thePayload(result: Pong): Uint8Array | undefined {
+  return result.payload;
 }
 
 function listBody(query: ListQuery) {

@@ -1,6 +1,7 @@
 import { IpcError } from '../errors.ts';
 import { ErrorCode } from '../gen/types.ts';
 import { readU32 } from '../wire/little-endian.ts';
+import { FramePool } from './frame-pool.ts';
 import { RecordKind, recordBytes, recordHeaderBytes } from './ring-layout.ts';
 import { RingView } from './ring-view.ts';
 
@@ -11,12 +12,14 @@ const initialAssemblyBytes = 1 << 20;
  * The consumer side of a ring (spec/transport.md#rings). The producer is untrusted: every
  * counter and record header is checked before use, and a violation throws IpcError(Malformed)
  * so the caller can drop that peer. Frames are copied out before they are returned, because
- * a hostile producer could rewrite bytes in place between verification and decoding.
+ * a hostile producer could rewrite bytes in place between verification and decoding. Small
+ * frames are copied into shared slabs ({@link FramePool}).
  */
 export class RingReader {
   private readonly ring: RingView;
   private readonly mask: number;
   private readonly maxFrameBytes: number;
+  private readonly pool = new FramePool();
   /** The read counter: bytes consumed, released to the producer by each read. */
   private read: number;
   /**
@@ -50,7 +53,8 @@ export class RingReader {
   }
 
   /**
-   * Returns the next complete frame (a fresh copy the caller owns), or undefined when none
+   * Returns the next complete frame (a copy no one else writes to; a small one shares its
+   * ArrayBuffer with other frames), or undefined when none
    * is published yet. Consumed space is released to the producer before returning.
    * @throws IpcError with code `Malformed` when the producer broke the ring's rules.
    */
@@ -88,7 +92,7 @@ export class RingReader {
       case RecordKind.Frame: {
         if (this.assembly) this.corrupt('whole frame inside a fragmented one');
         if (length > this.maxFrameBytes) this.corrupt(`frame of ${length} bytes exceeds the limit`);
-        const frame = data.slice(payload, payload + length);
+        const frame = this.pool.copy(data, payload, length);
         this.advance(size);
         return frame;
       }

@@ -112,7 +112,11 @@ export class RingWriter {
       writeU32(data, payload + 4, Math.floor(total / 2 ** 32));
       payload += 8;
     }
-    data.set(frame.subarray(from, from + length), payload);
+    // A whole frame is copied as it is: a subarray is an object for the collector to sweep.
+    data.set(
+      from === 0 && length === frame.length ? frame : frame.subarray(from, from + length),
+      payload,
+    );
     this.write = (this.write + size) >>> 0;
     return true;
   }

@@ -90,7 +90,7 @@ function mutateOnce(bytes: Uint8Array, random: Random, other: Uint8Array): Uint8
 
 /** One to four stacked mutations of `input`; `other` is a second input for splicing. */
 export function mutate(input: Uint8Array, random: Random, other: Uint8Array): Uint8Array {
-  let bytes = input.slice();
+  let bytes: Uint8Array = input.slice();
   const count = 1 + below(random, 4);
   for (let i = 0; i < count; i++) bytes = mutateOnce(bytes, random, other);
   return bytes;
