@@ -27,7 +27,7 @@ import {
 } from './client-options.ts';
 import { ClientSession, remaining } from './client-session.ts';
 import { PendingCalls } from './pending-calls.ts';
-import { type Answer, type AnswerHandling, PendingRequest } from './pending-request.ts';
+import { type Answer, type AnswerHandling, answerAsIs, PendingRequest } from './pending-request.ts';
 import { SpinBudget } from './spin-budget.ts';
 
 /** The protocol versions this client speaks (spec/versioning.md). */
@@ -39,11 +39,6 @@ const SPIN_SLICE_MS = 0.05;
 export interface SubscriptionSink {
   event(event: Event): void;
   end(error: IpcError): void;
-}
-
-/** The answer itself, for requests whose caller takes it as it is. */
-function identity<T>(value: T): T {
-  return value;
 }
 
 /** The client core; `IpcClient` adds the typed operations on top. */
@@ -121,19 +116,17 @@ export class ClientCore {
   }
 
   /**
-   * Sends a request and resolves with the body that answers it, passed through `map` when
-   * given. Never throws: every failure is a rejection.
+   * Sends a request and resolves with the body that answers it, passed through
+   * `handling.map` when given (a constant object, so a request allocates no handler). Never
+   * throws: every failure is a rejection.
    */
   protected call<T extends ResponseBody['type'], R = Answer<T>>(
     body: RequestBody,
     expect: T,
     options?: CallOptions,
-    map?: (value: Answer<T>) => R,
+    handling: AnswerHandling<T, R> = answerAsIs as unknown as AnswerHandling<T, R>,
   ): Promise<R> {
-    return this.callWith(body, expect, options, {
-      onAnswer: undefined,
-      map: map ?? (identity as (value: Answer<T>) => R),
-    });
+    return this.callWith(body, expect, options, handling);
   }
 
   /**
@@ -178,13 +171,12 @@ export class ClientCore {
   ): Promise<R> {
     const id = this.nextId++;
     const frame = this.encode(id, body, session);
-    return new Promise<R>((resolve, reject) => {
-      const request = new PendingRequest(expect, deadline, handling, resolve, reject);
-      this.pending.add(id, request);
-      if (signal) request.listen(signal, () => this.pending.take(id) !== undefined);
-      session.send(frame);
-      this.ensurePump(session);
-    });
+    const request = new PendingRequest(expect, deadline, handling);
+    this.pending.add(id, request);
+    if (signal) request.listen(signal, () => this.pending.take(id) !== undefined);
+    session.send(frame);
+    this.ensurePump(session);
+    return request.promise;
   }
 
   /**

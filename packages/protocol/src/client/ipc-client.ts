@@ -6,9 +6,6 @@ import {
   ErrorCode,
   type Event,
   EventKind,
-  type GetResult,
-  type Pong,
-  type RecordResult,
   type StatsResult,
   type Record as WireRecord,
 } from '../gen/types.ts';
@@ -22,6 +19,7 @@ import {
   type JsonObject,
   parseDocument,
 } from './json-values.ts';
+import type { AnswerHandling } from './pending-request.ts';
 import { type ChangeEvent, type WatchOptions, WatchQueue } from './watch-queue.ts';
 
 /** What a write did: the HLC of its change (0n when nothing changed) and how many records changed. */
@@ -302,21 +300,27 @@ export class IpcClient extends ClientCore implements PluresClient {
   }
 }
 
-function rawValue(result: GetResult): Uint8Array | undefined {
-  return result.value;
-}
+// How the reads turn their answer into what they resolve with: constants, so a request
+// allocates no handler.
+const rawValue: AnswerHandling<'GetResult', Uint8Array | undefined> = {
+  onAnswer: undefined,
+  map: (result) => result.value,
+};
 
-function parsedValue(result: GetResult): JsonObject | undefined {
-  return result.value === undefined ? undefined : parseDocument(result.value);
-}
+const parsedValue: AnswerHandling<'GetResult', JsonObject | undefined> = {
+  onAnswer: undefined,
+  map: (result) => (result.value === undefined ? undefined : parseDocument(result.value)),
+};
 
-function theRecord(result: RecordResult): WireRecord | undefined {
-  return result.record;
-}
+const theRecord: AnswerHandling<'RecordResult', WireRecord | undefined> = {
+  onAnswer: undefined,
+  map: (result) => result.record,
+};
 
-function thePayload(result: Pong): Uint8Array | undefined {
-  return result.payload;
-}
+const thePayload: AnswerHandling<'Pong', Uint8Array | undefined> = {
+  onAnswer: undefined,
+  map: (result) => result.payload,
+};
 
 function listBody(query: ListQuery) {
   const limit = query.limit ?? 0;

@@ -12,6 +12,12 @@ export type AnswerMap = { [B in ResponseBody as B['type']]: B['value'] };
 /** The value of the body of type `T`. */
 export type Answer<T extends ResponseBody['type']> = AnswerMap[T];
 
+/** The answer as it is: what most requests resolve with. */
+export const answerAsIs: AnswerHandling<never, never> = {
+  onAnswer: undefined,
+  map: (value) => value,
+};
+
 /** What a settled request does with its answer before its promise resolves. */
 export interface AnswerHandling<T extends ResponseBody['type'], R> {
   /** Runs synchronously when the answer is read, before any later frame is handled. */
@@ -20,30 +26,40 @@ export interface AnswerHandling<T extends ResponseBody['type'], R> {
   readonly map: (value: Answer<T>) => R;
 }
 
-/** A request's pending state; settling it settles the caller's promise exactly once. */
+/**
+ * Where {@link captureSettlers} leaves the settling functions of the promise it just ran for:
+ * one shared executor instead of a closure (and its context) per request.
+ */
+const settlers = {
+  resolve: undefined as unknown as (value: never) => void,
+  reject: undefined as unknown as (error: IpcError) => void,
+};
+
+function captureSettlers(resolve: (value: never) => void, reject: (error: IpcError) => void) {
+  settlers.resolve = resolve;
+  settlers.reject = reject;
+}
+
+/** A request's pending state and its caller's promise, which settling settles exactly once. */
 export class PendingRequest<T extends ResponseBody['type'], R> implements PendingCall {
   readonly expect: T;
   readonly deadline: number;
+  /** What the caller awaits. */
+  readonly promise: Promise<R>;
   private readonly handling: AnswerHandling<T, R>;
   private readonly resolve: (value: R) => void;
   private readonly reject: (error: IpcError) => void;
   private signal: AbortSignalLike | undefined;
   private onAbort: (() => void) | undefined;
 
-  constructor(
-    expect: T,
-    deadline: number,
-    handling: AnswerHandling<T, R>,
-    resolve: (value: R) => void,
-    reject: (error: IpcError) => void,
-  ) {
+  constructor(expect: T, deadline: number, handling: AnswerHandling<T, R>) {
     this.expect = expect;
     this.deadline = deadline;
     this.handling = handling;
-    this.resolve = resolve;
-    this.reject = reject;
+    this.promise = new Promise<R>(captureSettlers);
+    this.resolve = settlers.resolve as (value: R) => void;
+    this.reject = settlers.reject;
   }
-
   /** Fails the request with `Aborted` when `signal` aborts, if `cancel()` still finds it. */
   listen(signal: AbortSignalLike, cancel: () => boolean): void {
     this.signal = signal;
