@@ -1,11 +1,11 @@
-// Runs the planned tasks one after another (never two at once: they share two cores) and
-// turns each group result into a result row.
+// Runs the planned tasks, never two process groups at once (they share two cores), and turns
+// each group result into a result row.
 import { runtimeCommand } from '@pluresdb-ipc/server-node/bench/runtimes';
 import type { ResultRow } from '../types.ts';
 import type { GroupResult } from './client-group.ts';
-import { runGroup } from './client-group.ts';
+import { ClientGroup, runGroup } from './client-group.ts';
 import { jobOf, type Task } from './plan.ts';
-import type { ServerSet } from './servers.ts';
+import type { BenchServer, ServerSet } from './servers.ts';
 
 /** A task that could not run, and why. */
 export interface Skipped {
@@ -34,7 +34,29 @@ function row(task: Task, index: number, result: GroupResult): ResultRow {
   };
 }
 
-/** Runs every task; `onStep` hears each scenario as it starts. */
+/** The label progress lines give a task. */
+function labelOf(task: Task): string {
+  return `${task.runtime} ${task.transport}${task.processes > 1 ? ` × ${task.processes} processes` : ''}`;
+}
+
+/** How a task's client processes start, or why they cannot. */
+function launch(
+  task: Task,
+  servers: ServerSet,
+): { command: readonly string[]; server: BenchServer } | { reason: string } {
+  // Deno: the client needs only --allow-ffi, the benchmark reads /proc/self for its memory.
+  const command = runtimeCommand(task.runtime, ['--allow-all']);
+  const server = servers.byTransport.get(task.transport);
+  if (command === undefined) return { reason: `${task.runtime} is not installed` };
+  if (server === undefined) return { reason: 'no server' };
+  return { command, server };
+}
+
+/**
+ * Runs every task, one process group at a time (they share two cores): first the `byTurns`
+ * tasks, scenario by scenario, each in turn; then the others, each whole. `onStep` hears each
+ * scenario as it ends, and each group as it starts.
+ */
 export async function measureTasks(
   tasks: readonly Task[],
   servers: ServerSet,
@@ -42,19 +64,38 @@ export async function measureTasks(
 ): Promise<{ rows: ResultRow[]; skipped: Skipped[] }> {
   const rows: ResultRow[] = [];
   const skipped: Skipped[] = [];
+  const runnable: { task: Task; command: readonly string[]; server: BenchServer }[] = [];
   for (const task of tasks) {
-    const label = `${task.runtime} ${task.transport}${task.processes > 1 ? ` × ${task.processes} processes` : ''}`;
-    // Deno: the client needs only --allow-ffi, the benchmark reads /proc/self for its memory.
-    const command = runtimeCommand(task.runtime, ['--allow-all']);
-    const server = servers.byTransport.get(task.transport);
-    if (command === undefined || server === undefined) {
-      skipped.push({
-        task,
-        reason: command === undefined ? `${task.runtime} is not installed` : 'no server',
-      });
-      for (const _ of task.scenarios) onStep(`${label}: skipped`);
-      continue;
+    const how = launch(task, servers);
+    if ('reason' in how) {
+      skipped.push({ task, reason: how.reason });
+      for (const _ of [...task.scenarios, 'start']) onStep(`${labelOf(task)}: skipped`);
+    } else {
+      runnable.push({ task, ...how });
     }
+  }
+  const byTurns = runnable.filter(({ task }) => task.byTurns);
+  const groups = byTurns.map(({ task, command, server }) => {
+    onStep(`${labelOf(task)}: starting`);
+    return new ClientGroup(command, jobOf(task, server.endpoint), task.processes, server.pid);
+  });
+  try {
+    const turns = Math.max(0, ...byTurns.map(({ task }) => task.scenarios.length));
+    for (let index = 0; index < turns; index++) {
+      for (const [n, { task }] of byTurns.entries()) {
+        const result = await (groups[n] as ClientGroup).runNext();
+        rows.push(row(task, index, result));
+        onStep(
+          `${labelOf(task)}: ${task.scenarios[index]?.name} ×${task.scenarios[index]?.inFlight}`,
+        );
+      }
+    }
+    await Promise.all(groups.map((group) => group.finish()));
+  } finally {
+    for (const group of groups) group.kill();
+  }
+  for (const { task, command, server } of runnable.filter(({ task }) => !task.byTurns)) {
+    const label = labelOf(task);
     onStep(`${label}: starting`);
     const results = await runGroup(
       command,

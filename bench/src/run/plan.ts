@@ -47,6 +47,12 @@ export interface Task {
   readonly transport: TransportName;
   readonly processes: number;
   readonly scenarios: readonly ScenarioSpec[];
+  /**
+   * Runs by turns with the other tasks so marked: scenario by scenario, each task in turn,
+   * so that they compare within seconds of each other (the host drifts over minutes). Such
+   * tasks have the same scenarios.
+   */
+  readonly byTurns?: boolean;
 }
 
 function scenariosFor(transport: TransportName, timing: Timing): ScenarioSpec[] {
@@ -75,7 +81,8 @@ function scenariosFor(transport: TransportName, timing: Timing): ScenarioSpec[] 
 }
 
 /**
- * Every task of a run. Each runtime's IPC client runs every scenario; the baselines run in
+ * Every task of a run. Each runtime's IPC client runs every scenario, the runtimes taking
+ * turns scenario by scenario (the 1.5×-of-Node target compares them); the baselines run in
  * Node (they are Node servers and clients); several client processes at once are measured
  * with Node clients.
  */
@@ -85,6 +92,7 @@ export function planTasks(runtimes: readonly RuntimeName[], timing: Timing): Tas
     transport: 'ipc',
     processes: 1,
     scenarios: scenariosFor('ipc', timing),
+    byTurns: true,
   }));
   for (const transport of ['http', 'uds', 'in-process', 'shm-pingpong'] as const) {
     tasks.push({

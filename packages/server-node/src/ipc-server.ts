@@ -47,6 +47,13 @@ const FULL_CHECK_EVERY = 4;
 /** How long shutdown waits for in-flight writes and unread answers. */
 const DRAIN_MS = 3_000;
 const SPIN_SLICE_MS = 0.05;
+/**
+ * Under constant traffic the loop still gives the event loop a turn this often, for timers
+ * (liveness checks) and signals. A turn costs tens of µs when anything is pending: every
+ * 0.5 ms (once per ~100 sequential gets) it showed in the p99 (35.6–42.6 against 29.8–35.5 µs
+ * with 5 ms, three interleaved A/B rounds).
+ */
+const TURN_EVERY_MS = 5;
 
 const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -208,7 +215,7 @@ export class IpcServer implements ServerCore {
       if (this.poll()) {
         lastProgress = now();
         // Let store completions and timers run regularly even under constant traffic.
-        if (this.inFlight > 0 || lastProgress - lastTurn > 0.5) {
+        if (this.inFlight > 0 || lastProgress - lastTurn > TURN_EVERY_MS) {
           await this.platform.yieldToEventLoop();
           lastTurn = now();
         }
