@@ -140,6 +140,11 @@ export class ServerSession {
     return this.reader.hasData();
   }
 
+  /** True when the client published requests not read yet. */
+  hasInput(): boolean {
+    return !this.ended && this.reader.hasData();
+  }
+
   /** True while output waits for room in the client's ring. */
   hasBacklog(): boolean {
     return this.outbox.length > 0;
@@ -222,15 +227,23 @@ export class ServerSession {
     }
     this.inFlight++;
     this.core.inFlight++;
-    answer
-      .then(
-        (body) => this.sendBody(request.id, body),
-        (error: unknown) => this.sendError(request.id, IpcError.from(error, ErrorCode.Internal)),
-      )
-      .finally(() => {
-        this.inFlight--;
-        this.core.writeSettled();
-      });
+    // Settled in the callbacks themselves (not a `finally`, a microtask later): the server's
+    // loop checks, a few microtasks after issuing, whether writes committed in place are done.
+    answer.then(
+      (body) => {
+        this.settled();
+        this.sendBody(request.id, body);
+      },
+      (error: unknown) => {
+        this.settled();
+        this.sendError(request.id, IpcError.from(error, ErrorCode.Internal));
+      },
+    );
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    this.core.writeSettled();
   }
 
   private handshake(id: bigint, hello: Hello): void {

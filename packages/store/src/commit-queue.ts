@@ -15,7 +15,7 @@ import type { ChangeFeed } from './change-feed.ts';
 import type { DataDir } from './data-dir.ts';
 import type { HybridClock } from './hlc.ts';
 import { storeError } from './store-errors.ts';
-import type { WriteResult } from './types.ts';
+import type { StoreOptions, WriteResult } from './types.ts';
 
 /** Where a record version lives: live records and tombstones are separate databases. */
 export type Location = 'records' | 'tombstones';
@@ -88,13 +88,25 @@ export class CommitQueue {
   #failure: IpcError | undefined;
   #idle: (() => void)[] = [];
   #inFlight = 0;
+  readonly #commitNow: (() => boolean) | undefined;
 
-  constructor(data: DataDir, feed: ChangeFeed, clock: HybridClock, seqCeiling: number) {
+  /**
+   * @param commitNow asked when a write is issued with none pending: true commits it at once,
+   * synchronously (see {@link StoreOptions.commitNow}); absent, every write is batched.
+   */
+  constructor(
+    data: DataDir,
+    feed: ChangeFeed,
+    clock: HybridClock,
+    seqCeiling: number,
+    commitNow?: () => boolean,
+  ) {
     this.#data = data;
     this.#feed = feed;
     this.#clock = clock;
     this.#seq = seqCeiling;
     this.#seqCeiling = seqCeiling;
+    this.#commitNow = commitNow;
   }
 
   /** The error that stopped the queue after a failed commit; writes are refused after it. */
@@ -144,18 +156,13 @@ export class CommitQueue {
   issue(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (changes.length === 0) return Promise.resolve(result);
-    const { records, tombstones } = this.#data;
+    if (this.#inFlight === 0 && this.#commitNow?.() === true)
+      return this.#commitInPlace(changes, result);
     this.#checkpoint(changes.length);
     let last: Promise<boolean> | undefined;
     for (const change of changes) {
+      last = this.#write(change);
       const { id, bytes, live } = change;
-      if (live) {
-        last = records.put(id, bytes);
-        if (change.from === 'tombstones') last = tombstones.remove(id);
-      } else {
-        last = tombstones.put(id, bytes);
-        if (change.from === 'records') last = records.remove(id);
-      }
       const pinned = this.#pinned.get(id);
       if (pinned === undefined) this.#pinned.set(id, { bytes, live, refs: 1 });
       else {
@@ -190,6 +197,47 @@ export class CommitQueue {
       );
     }
     return promise;
+  }
+
+  /**
+   * Commits `changes` synchronously, in one transaction of their own, and publishes them: for
+   * a write with none pending and (says the owner) none waiting, which would otherwise wait
+   * ~50 µs for lmdb-js's batch to commit on its thread; in place it takes ~15 µs (noSync).
+   */
+  #commitInPlace(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
+    const ceiling = this.#seqCeiling;
+    const checkpointMs = this.#checkpointMs;
+    try {
+      this.#data.env.transactionSync(() => {
+        this.#checkpoint(changes.length);
+        for (const change of changes) this.#write(change);
+      });
+    } catch (error) {
+      // The transaction aborted whole: nothing of it, checkpoint included, was written.
+      this.#seqCeiling = ceiling;
+      this.#checkpointMs = checkpointMs;
+      return Promise.reject(storeError(error, this.#data.path, 'committing to'));
+    }
+    const firstSeq = this.#seq + 1;
+    this.#seq += changes.length;
+    if (this.#feed.size > 0) {
+      for (let k = 0; k < changes.length; k++) {
+        this.#feed.publish(changes[k] as Change, firstSeq + k);
+      }
+    }
+    return Promise.resolve(result);
+  }
+
+  /** Issues one change's put (and the removal of the version it replaces). */
+  #write(change: Change): Promise<boolean> {
+    const { records, tombstones } = this.#data;
+    const { id, bytes, live } = change;
+    if (live) {
+      const put = records.put(id, bytes);
+      return change.from === 'tombstones' ? tombstones.remove(id) : put;
+    }
+    const put = tombstones.put(id, bytes);
+    return change.from === 'records' ? records.remove(id) : put;
   }
 
   #settle(group: Group, state: 'committed' | 'failed', error: unknown): void {

@@ -28,10 +28,12 @@ describe(`crash (kill -9), base seed ${baseSeed}`, () => {
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const seed = baseSeed + rep;
     const durability = rep % 2 === 0 ? 'process' : 'fsync';
-    it(`seed ${seed}, durability ${durability}: every acknowledged write survives`, async () => {
+    // Every other 'process' run also commits half its writes in place (commitNow).
+    const commits = rep % 4 === 2 ? 'mixed' : 'batched';
+    it(`seed ${seed}, durability ${durability}, ${commits} commits: every acknowledged write survives`, async () => {
       const next = random(seed);
       const path = tempDir('crash');
-      const child = startFixture('crash-writer', [path, durability]);
+      const child = startFixture('crash-writer', [path, durability, commits]);
       const out = new LineReader(child);
       await out.waitFor((line) => line === 'ready');
       // Let it run 10-250 ms after its first acknowledgement, then kill it mid-stream.
