@@ -13,13 +13,25 @@ export async function inProcessTarget(
   dir: string,
   seed: readonly { key: string; bytes: number }[],
 ): Promise<BenchTarget> {
-  const store = await openStore({ path: join(dir, String(process.pid)), durability: 'process' });
+  // The server's commit policy, so the floor is comparable: a put with no other outstanding
+  // commits in place, one among others is batched with them.
+  let puts = 0;
+  const store = await openStore({
+    path: join(dir, String(process.pid)),
+    durability: 'process',
+    commitNow: () => puts === 1,
+  });
   for (const { key, bytes } of seed) await store.putJson(key, documentOfSize(bytes));
   return {
     transport: 'in-process',
     // async, so a throw becomes a rejection as it would through a transport
     get: async (key) => store.getJson(key),
-    put: (key, json) => store.putJson(key, json),
+    put: (key, json) => {
+      puts++;
+      return store.putJson(key, json).finally(() => {
+        puts--;
+      });
+    },
     list: async (prefix, limit) => store.list({ prefix, limit }),
     close: () => store.close(),
   };

@@ -60,6 +60,13 @@ const TURN_EVERY_MS = 5;
  * event-loop turn.
  */
 const SETTLE_HOPS = 4;
+/**
+ * A session that had several requests waiting at once within this long counts as pipelining,
+ * and its writes are batched even when its ring is momentarily empty. Committed in place one
+ * at a time, a pipelining client's answers came back one by one and it settled into sending
+ * one request per answer: 256 puts in flight fell from 61-75k/s to 20k/s (bench run).
+ */
+const PIPELINED_MS = 50;
 
 const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -177,9 +184,12 @@ export class IpcServer implements ServerCore {
     return started;
   }
 
-  /** True when no session has a request waiting to be read (the one being handled is read). */
+  /**
+   * True when no session has a request waiting to be read (the one being handled is read)
+   * nor had several waiting at once lately: then a write may commit in place.
+   */
   nothingWaiting(): boolean {
-    for (const session of this.sessions.values()) if (session.hasInput()) return false;
+    for (const session of this.sessions.values()) if (session.busy(PIPELINED_MS)) return false;
     return true;
   }
 

@@ -27,7 +27,17 @@ export async function runBaselineChild(
     process.exit(1);
   };
   try {
-    const store = await openStore({ path: dataDir, durability: 'process' });
+    // The IPC server's commit policy, so the baselines compare on transport alone: a put with
+    // no other outstanding commits in place, one among others is batched with them.
+    let puts = 0;
+    const opened = await openStore({
+      path: dataDir,
+      durability: 'process',
+      commitNow: () => puts === 1,
+    });
+    const store = countingPuts(opened, (change) => {
+      puts += change;
+    });
     const { server, ready } = await start(store);
     let stopping = false;
     const stop = async () => {
@@ -36,7 +46,7 @@ export async function runBaselineChild(
       try {
         // Server first: no request may reach a closed store.
         await server.close();
-        await store.close();
+        await opened.close();
         process.exit(0);
       } catch (error) {
         die(error);
@@ -48,4 +58,20 @@ export async function runBaselineChild(
   } catch (error) {
     die(error);
   }
+}
+
+/** `store`, with `onPut(+1)` when a put starts and `onPut(-1)` when it settles. */
+function countingPuts(store: Store, onPut: (change: 1 | -1) => void): Store {
+  const putJson = (key: string, json: Uint8Array) => {
+    onPut(1);
+    return store.putJson(key, json).finally(() => onPut(-1));
+  };
+  // Methods are bound to the store itself: its private fields reject any other receiver.
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'putJson') return putJson;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
