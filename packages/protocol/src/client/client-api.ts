@@ -34,7 +34,10 @@ export interface PluresClient {
   patch(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome>;
   /** A record's data, or undefined when it does not exist. */
   get(key: string, options?: CallOptions): Promise<JsonObject | undefined>;
-  /** A record's data as UTF-8 JSON bytes, or undefined. */
+  /**
+   * A record's data as UTF-8 JSON bytes, or undefined. Small answers share their memory with
+   * other answers (as Node's small Buffers do): `slice()` the bytes to keep many of them long.
+   */
   getBytes(key: string, options?: CallOptions): Promise<Uint8Array | undefined>;
   /** A record with its CRDT metadata, or undefined. */
   getRecord(key: string, options?: CallOptions): Promise<WireRecord | undefined>;
@@ -69,6 +72,7 @@ export interface PluresClient {
   putSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome;
   patchSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome;
   getSync(key: string, options?: CallOptions): JsonObject | undefined;
+  /** {@link getBytes}, blocking; the bytes may share memory with other answers too. */
   getBytesSync(key: string, options?: CallOptions): Uint8Array | undefined;
   deleteSync(key: string, options?: CallOptions): WriteOutcome;
   listSync(query?: ListQuery, options?: CallOptions): ListPageOf<JsonObject>;
