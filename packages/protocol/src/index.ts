@@ -69,7 +69,7 @@ export {
   fnv1a64,
   segmentName,
 } from './transport/segment-name.ts';
-export { now } from './wire/clock.ts';
+export { now, POLLS_PER_CLOCK_READ } from './wire/clock.ts';
 export { FrameBuilder } from './wire/frame-builder.ts';
 export { WireReader } from './wire/reader.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';

@@ -17,6 +17,7 @@ import {
   MAX_SEGMENT_BYTES,
   now,
   type Platform,
+  POLLS_PER_CLOCK_READ,
   type ProcessIdentity,
   ringDoorbell,
   type SegmentLayout,
@@ -289,8 +290,10 @@ export class IpcServer implements ServerCore {
     const until = now() + ms;
     const words = this.control.words;
     do {
-      if (Atomics.load(words, HeaderWord.doorbell) !== this.lastDoorbell) return true;
-      for (const session of this.sessions.values()) if (session.canProgress()) return true;
+      for (let poll = 0; poll < POLLS_PER_CLOCK_READ; poll++) {
+        if (Atomics.load(words, HeaderWord.doorbell) !== this.lastDoorbell) return true;
+        for (const session of this.sessions.values()) if (session.canProgress()) return true;
+      }
     } while (now() < until);
     return false;
   }

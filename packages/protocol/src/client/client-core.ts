@@ -15,7 +15,7 @@ import {
 import { encodeFrame } from '../gen/writers.ts';
 import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
-import { now } from '../wire/clock.ts';
+import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import { FrameBuilder } from '../wire/frame-builder.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
 import {
@@ -302,7 +302,9 @@ export class ClientCore {
   private spin(session: ClientSession, ms: number): boolean {
     const until = now() + ms;
     do {
-      if (session.hasData() || (session.hasQueuedOutput() && session.flush())) return true;
+      for (let poll = 0; poll < POLLS_PER_CLOCK_READ; poll++) {
+        if (session.hasData() || (session.hasQueuedOutput() && session.flush())) return true;
+      }
     } while (now() < until);
     return false;
   }

@@ -1,4 +1,4 @@
-import { now } from '../wire/clock.ts';
+import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import type { Futex } from './futex.ts';
 import { RingView } from './ring-view.ts';
 
@@ -70,7 +70,9 @@ function waitOn(
   const expected = unchanged | 0;
   const spinUntil = now() + options.spinMicros / 1000;
   do {
-    if (Atomics.load(control, word) !== expected) return 'ready';
+    for (let poll = 0; poll < POLLS_PER_CLOCK_READ; poll++) {
+      if (Atomics.load(control, word) !== expected) return 'ready';
+    }
   } while (now() < spinUntil);
   Atomics.store(control, sleepingWord, 1);
   let outcome: WaitOutcome = 'ready';
