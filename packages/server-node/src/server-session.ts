@@ -97,6 +97,7 @@ export class ServerSession {
     if (this.outbox.length > 0 || this.ended || this.core.stopping) return progressed;
     for (let n = 0; n < FRAMES_PER_TURN && !this.ended && this.outbox.length === 0; n++) {
       let bytes: Uint8Array | undefined;
+      const before = this.reader.position();
       try {
         bytes = this.reader.next();
       } catch (error) {
@@ -105,7 +106,11 @@ export class ServerSession {
       }
       // Checked on every read, frame or not: consuming fragments frees space too.
       if (this.reader.writerSleeping()) this.wakeClient();
-      if (bytes === undefined) break;
+      if (bytes === undefined) {
+        // Fragments of a big request are progress: the loop keeps spinning for the rest.
+        if (this.reader.position() !== before) progressed = true;
+        break;
+      }
       progressed = true;
       if (this.reader.hasData()) this.backlogAt = now();
       this.handleFrame(bytes);

@@ -275,13 +275,20 @@ export class ClientCore {
     let progressed = session.flush();
     for (let n = 0; n < 1024; n++) {
       let bytes: Uint8Array | undefined;
+      const before = session.readPosition();
       try {
         bytes = session.read();
       } catch (error) {
         this.lose(session, IpcError.from(error, ErrorCode.Malformed));
         return true;
       }
-      if (bytes === undefined) break;
+      if (bytes === undefined) {
+        // Fragments of a big frame are progress too: the wait goes on spinning, and the spin
+        // budget does not take a 1 MiB answer for a crowded machine (it went to sleep between
+        // fragments, a wake-up each).
+        if (session.readPosition() !== before) progressed = true;
+        break;
+      }
       progressed = true;
       let message: ReturnType<typeof decodeFrame>['message'];
       try {

@@ -176,6 +176,14 @@ export class ClientSession {
     return frame;
   }
 
+  /**
+   * The response ring's read counter: it moves when {@link read} consumed anything, a whole
+   * frame or only fragments of one.
+   */
+  readPosition(): number {
+    return this.reader.position();
+  }
+
   /** True when the server published something not read yet. */
   hasData(): boolean {
     return this.reader.hasData();

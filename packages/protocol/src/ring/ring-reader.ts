@@ -5,8 +5,12 @@ import { FramePool } from './frame-pool.ts';
 import { RecordKind, recordBytes, recordHeaderBytes } from './ring-layout.ts';
 import { RingView } from './ring-view.ts';
 
-/** First size of a fragmented frame's buffer (unless the frame is smaller): it grows from here. */
-const initialAssemblyBytes = 1 << 20;
+/**
+ * A fragmented frame up to this size gets its whole buffer at once; a bigger one starts at half
+ * of it and grows as its bytes arrive. (Starting every frame at 1 MiB made a 1 MiB value's
+ * frame, a few bytes over, copy itself once more while growing.)
+ */
+const wholeAssemblyBytes = 2 << 20;
 
 /**
  * The consumer side of a ring (spec/transport.md#rings). The producer is untrusted: every
@@ -106,7 +110,9 @@ export class RingReader {
         // peer declaring a huge frame and sending none of it must not cost that much memory
         // (and, in V8, a full garbage collection per declaration; found by the hostile-client
         // test, where it stalled the other clients for tens of milliseconds).
-        this.assembly = new Uint8Array(Math.min(total, Math.max(4 * chunk, initialAssemblyBytes)));
+        this.assembly = new Uint8Array(
+          total <= wholeAssemblyBytes ? total : Math.max(4 * chunk, wholeAssemblyBytes / 2),
+        );
         this.assemblyTotal = total;
         this.assembly.set(data.subarray(payload + 8, payload + length), 0);
         this.assembled = chunk;
