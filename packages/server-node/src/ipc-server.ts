@@ -29,6 +29,7 @@ import {
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { createChannelSegment } from './channel-segment.ts';
+import { SpillBuffers } from './outbox.ts';
 import type { ServerCore } from './server-core.ts';
 import {
   type ResolvedServeOptions,
@@ -68,6 +69,8 @@ const SETTLE_HOPS = 4;
  * one request per answer: 256 puts in flight fell from 61-75k/s to 20k/s (bench run).
  */
 const PIPELINED_MS = 50;
+/** Most bytes of free buffers kept for big frames waiting for ring room (outbox.ts). */
+const SPILL_RETAIN_BYTES = 8 << 20;
 
 const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -81,6 +84,7 @@ export class IpcServer implements ServerCore {
   readonly futex: AsyncFutex;
   readonly store: Store;
   readonly builder = new FrameBuilder(4096);
+  readonly spill = new SpillBuffers(SPILL_RETAIN_BYTES);
   readonly identity: ProcessIdentity;
   readonly version = version;
   /** The shm_open name of the channel's segment. */

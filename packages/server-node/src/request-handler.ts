@@ -46,7 +46,9 @@ export function handleRequest(request: Request, context: RequestContext): Answer
     case 'Merge':
       return written(store.mergeJson(body.value.record));
     case 'Get':
-      return { type: 'GetResult', value: { value: store.getJson(body.value.key) } };
+      // A view of the store's read buffer, no copy: the answer is encoded before the store is
+      // called again (synchronous answers are sent at once).
+      return { type: 'GetResult', value: { value: store.peekJson(body.value.key) } };
     case 'GetRecord':
       return { type: 'RecordResult', value: { record: store.getRecordJson(body.value.key) } };
     case 'List': {

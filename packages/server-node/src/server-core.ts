@@ -7,6 +7,7 @@ import type {
   SegmentLayout,
 } from '@pluresdb-ipc/protocol';
 import type { Store } from '@pluresdb-ipc/store';
+import type { SpillBuffers } from './outbox.ts';
 import type { ResolvedServeOptions } from './server-options.ts';
 
 /** The server, as its sessions see it. */
@@ -18,6 +19,8 @@ export interface ServerCore {
   readonly store: Store;
   /** One builder for every frame the server encodes (each is copied out at once). */
   readonly builder: FrameBuilder;
+  /** Reused buffers for big frames waiting for room in a ring. */
+  readonly spill: SpillBuffers;
   readonly identity: ProcessIdentity;
   readonly version: string;
   /** True once shutdown began: no new sessions. */

@@ -26,6 +26,7 @@ import {
   type VerifyLimits,
 } from '@pluresdb-ipc/protocol';
 import type { StoreEvent } from '@pluresdb-ipc/store';
+import { Outbox } from './outbox.ts';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';
 
@@ -33,11 +34,6 @@ import type { ServerCore } from './server-core.ts';
 const FRAMES_PER_TURN = 64;
 /** The protocol versions this server speaks. */
 export const SERVER_PROTOCOL = { min: 1, max: 1 } as const;
-
-interface Queued {
-  readonly bytes: Uint8Array;
-  sent: number;
-}
 
 /** One client session, as the server sees it. */
 export class ServerSession {
@@ -49,8 +45,7 @@ export class ServerSession {
   private readonly reader: RingReader;
   private readonly writer: RingWriter;
   private readonly doorbellWord: number;
-  private readonly outbox: Queued[] = [];
-  private outboxBytes = 0;
+  private readonly outbox: Outbox;
   private established = false;
   private readonly subscriptions = new Map<bigint, () => void>();
   private nextSubscription = 1n;
@@ -75,6 +70,7 @@ export class ServerSession {
     this.responseRing = control.responseRing(layout, slot);
     this.reader = new RingReader(this.requestRing, core.options.maxFrameBytes);
     this.writer = new RingWriter(this.responseRing);
+    this.outbox = new Outbox(this.writer, core.spill);
     this.doorbellWord = control.slotWord(layout, slot, SlotWord.doorbell);
     this.limits = { ...defaultVerifyLimits, maxBytes: core.options.maxFrameBytes };
     this.context = {
@@ -94,8 +90,8 @@ export class ServerSession {
   service(): boolean {
     let progressed = this.flush();
     // While stopping, only answers already owed go out; new requests get refuseRemaining().
-    if (this.outbox.length > 0 || this.ended || this.core.stopping) return progressed;
-    for (let n = 0; n < FRAMES_PER_TURN && !this.ended && this.outbox.length === 0; n++) {
+    if (!this.outbox.isEmpty || this.ended || this.core.stopping) return progressed;
+    for (let n = 0; n < FRAMES_PER_TURN && !this.ended && this.outbox.isEmpty; n++) {
       let bytes: Uint8Array | undefined;
       const before = this.reader.position();
       try {
@@ -145,7 +141,7 @@ export class ServerSession {
   /** True when the session could make progress now (used to re-check before sleeping). */
   canProgress(): boolean {
     if (this.ended) return false;
-    if (this.outbox.length > 0) return this.flush();
+    if (!this.outbox.isEmpty) return this.flush();
     return this.reader.hasData();
   }
 
@@ -161,13 +157,13 @@ export class ServerSession {
 
   /** True while output waits for room in the client's ring. */
   hasBacklog(): boolean {
-    return this.outbox.length > 0;
+    return !this.outbox.isEmpty;
   }
 
   /** Announces that the server is about to sleep (spec/transport.md#wake-protocol). */
   announceSleep(): void {
     Atomics.store(this.requestRing.control, RingView.readerSleepingWord, 1);
-    if (this.outbox.length > 0)
+    if (!this.outbox.isEmpty)
       Atomics.store(this.responseRing.control, RingView.writerSleepingWord, 1);
   }
 
@@ -341,10 +337,10 @@ export class ServerSession {
       },
     });
     this.send(frame);
-    if (this.outboxBytes > this.core.options.maxBacklogBytes) {
+    if (this.outbox.bytes > this.core.options.maxBacklogBytes) {
       this.end(
         ErrorCode.Busy,
-        `subscriber fell behind: ${this.outboxBytes} bytes of events unread`,
+        `subscriber fell behind: ${this.outbox.bytes} bytes of events unread`,
       );
     }
   }
@@ -381,32 +377,20 @@ export class ServerSession {
 
   /** Writes a frame, or queues what does not fit (a copy: the builder is reused). */
   private send(frame: Uint8Array): void {
-    if (this.outbox.length === 0) {
+    if (this.outbox.isEmpty) {
       const sent = this.writer.writeSome(frame, 0);
       this.publish();
       if (sent === frame.length) return;
-      this.outbox.push({ bytes: frame.slice(), sent });
-      this.outboxBytes += frame.length - sent;
+      this.outbox.add(frame, sent);
     } else {
-      this.outbox.push({ bytes: frame.slice(), sent: 0 });
-      this.outboxBytes += frame.length;
+      this.outbox.add(frame, 0);
     }
     // The loop may be asleep without having announced this backlog: make it look again.
     this.core.kick();
   }
 
   private flush(): boolean {
-    let progressed = false;
-    while (this.outbox.length > 0) {
-      const head = this.outbox[0] as Queued;
-      const sent = this.writer.writeSome(head.bytes, head.sent);
-      if (sent === head.sent) break;
-      progressed = true;
-      this.outboxBytes -= sent - head.sent;
-      head.sent = sent;
-      if (sent < head.bytes.length) break;
-      this.outbox.shift();
-    }
+    const progressed = this.outbox.drain();
     if (progressed) this.publish();
     return progressed;
   }

@@ -101,6 +101,16 @@ export class Store {
     return out;
   }
 
+  /**
+   * Like {@link getJson}, without the copy: a view of the store's read buffer, valid only until
+   * the next call into this store. For a caller that uses the bytes at once (the server
+   * encodes them into its answer); a copy of a 1 MiB value costs ~0.1–0.7 ms in fresh memory.
+   */
+  peekJson(id: string): Uint8Array | undefined {
+    const stored = this.#readLive(id);
+    return stored === undefined ? undefined : dataJson(stored);
+  }
+
   /** Record `id` with its CRDT metadata; deleted records only with `includeDeleted`. */
   getRecord(id: string, options: GetRecordOptions = {}): StoreRecord | undefined {
     const stored = this.#readOwned(id, options);

@@ -16,6 +16,7 @@ describe('reads and writes', () => {
     expect(store.get('a')).toEqual({ name: 'Ada', age: 36 });
     // Canonical JSON: fields in name order, no whitespace.
     expect(text(store.getJson('a'))).toBe('{"age":36,"name":"Ada"}');
+    expect(text(store.peekJson('a'))).toBe('{"age":36,"name":"Ada"}');
     await store.patch('a', { age: 37, langs: ['en'] });
     expect(store.get('a')).toEqual({ name: 'Ada', age: 37, langs: ['en'] });
     await store.put('a', { name: 'Ada L.' });
@@ -24,6 +25,7 @@ describe('reads and writes', () => {
     expect(removed.count).toBe(1);
     expect(store.get('a')).toBeUndefined();
     expect(store.getJson('a')).toBeUndefined();
+    expect(store.peekJson('a')).toBeUndefined();
     expect(await store.delete('a')).toEqual({ hlc: 0n, count: 0 });
     expect(await store.delete('never')).toEqual({ hlc: 0n, count: 0 });
     await store.close();

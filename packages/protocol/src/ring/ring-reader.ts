@@ -4,6 +4,7 @@ import { readU32 } from '../wire/little-endian.ts';
 import { FramePool } from './frame-pool.ts';
 import { RecordKind, recordBytes, recordHeaderBytes } from './ring-layout.ts';
 import { RingView } from './ring-view.ts';
+import { unfilledBytes } from './unfilled-bytes.ts';
 
 /**
  * A fragmented frame up to this size gets its whole buffer at once; a bigger one starts at half
@@ -110,7 +111,8 @@ export class RingReader {
         // peer declaring a huge frame and sending none of it must not cost that much memory
         // (and, in V8, a full garbage collection per declaration; found by the hostile-client
         // test, where it stalled the other clients for tens of milliseconds).
-        this.assembly = new Uint8Array(
+        // Unfilled memory: a frame is returned only once every one of its bytes has arrived.
+        this.assembly = unfilledBytes(
           total <= wholeAssemblyBytes ? total : Math.max(4 * chunk, wholeAssemblyBytes / 2),
         );
         this.assemblyTotal = total;
@@ -141,7 +143,7 @@ export class RingReader {
   private room(bytes: number): Uint8Array {
     const current = this.assembly as Uint8Array;
     if (bytes <= current.length) return current;
-    const grown = new Uint8Array(Math.min(this.assemblyTotal, Math.max(bytes, 2 * current.length)));
+    const grown = unfilledBytes(Math.min(this.assemblyTotal, Math.max(bytes, 2 * current.length)));
     grown.set(current.subarray(0, this.assembled), 0);
     this.assembly = grown;
     return grown;
