@@ -149,12 +149,25 @@ function writeJsonName(name: string): void {
   writer.u8(0x22);
 }
 
+/** Length of a stored record's data JSON, checked against the record's size. */
+function dataLength(bytes: Buffer): number {
+  if (bytes.length < DATA_OFFSET || bytes[0] !== RECORD_ENCODING) throw corrupt('bad header');
+  const length = bytes.readUInt32LE(4);
+  if (DATA_OFFSET + length > bytes.length) throw corrupt('data runs past the end');
+  return length;
+}
+
 /** The data JSON bytes of a stored record (a view into `bytes`; empty when deleted). */
 export function dataJson(bytes: Buffer): Buffer {
-  if (bytes.length < DATA_OFFSET || bytes[0] !== RECORD_ENCODING) throw corrupt('bad header');
-  const end = DATA_OFFSET + bytes.readUInt32LE(4);
-  if (end > bytes.length) throw corrupt('data runs past the end');
-  return bytes.subarray(DATA_OFFSET, end);
+  return bytes.subarray(DATA_OFFSET, DATA_OFFSET + dataLength(bytes));
+}
+
+/**
+ * Like {@link dataJson}, as a plain Uint8Array view: a Buffer's subarray costs a FastBuffer
+ * construction (~80 ns, 3% of the server's time on pipelined gets).
+ */
+export function dataJsonView(bytes: Buffer): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + DATA_OFFSET, dataLength(bytes));
 }
 
 /** Reads the deleted flag of a stored record. */

@@ -13,7 +13,7 @@ import { closeDataDir, type DataDir, entryCount } from './data-dir.ts';
 import type { HybridClock } from './hlc.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { listPage } from './list-page.ts';
-import { dataJson } from './record-codec.ts';
+import { dataJson, dataJsonView } from './record-codec.ts';
 import { toStoreRecord, toWireRecord } from './record-export.ts';
 import { type IncomingRecord, importRecord } from './record-import.ts';
 import { closedError, invalidArgument } from './store-errors.ts';
@@ -108,7 +108,7 @@ export class Store {
    */
   peekJson(id: string): Uint8Array | undefined {
     const stored = this.#readLive(id);
-    return stored === undefined ? undefined : dataJson(stored);
+    return stored === undefined ? undefined : dataJsonView(stored);
   }
 
   /** Record `id` with its CRDT metadata; deleted records only with `includeDeleted`. */

@@ -6,6 +6,7 @@ import type { Response } from '../gen/types.ts';
 import { ErrorCode } from '../gen/types.ts';
 import type { Platform } from '../transport/platform.ts';
 import { now } from '../wire/clock.ts';
+import { IdTable } from './id-table.ts';
 
 /** One request waiting for its response. */
 export interface PendingCall {
@@ -18,7 +19,7 @@ export interface PendingCall {
 
 /** The table of requests in flight. */
 export class PendingCalls {
-  private readonly calls = new Map<number, PendingCall>();
+  private readonly calls = new IdTable<PendingCall>();
   private readonly platform: Platform;
   private cancelTimer: (() => void) | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -31,6 +32,7 @@ export class PendingCalls {
     return this.calls.size;
   }
 
+  /** Registers `call` under `id` (ids come in sequence: see {@link IdTable}). */
   add(id: number, call: PendingCall): void {
     this.calls.set(id, call);
     if (call.deadline < this.timerAt) this.arm(call.deadline);
@@ -38,9 +40,7 @@ export class PendingCalls {
 
   /** Removes and returns the call answered by `id`, if it is still waiting. */
   take(id: number): PendingCall | undefined {
-    const call = this.calls.get(id);
-    if (call !== undefined) this.calls.delete(id);
-    return call;
+    return this.calls.take(id);
   }
 
   /** Settles a response: the matching call gets its body or its error. */
@@ -67,7 +67,7 @@ export class PendingCalls {
 
   /** Fails every call with `error` (the session is gone). */
   failAll(error: IpcError): void {
-    const calls = [...this.calls.values()];
+    const calls = this.calls.entries().map(([, call]) => call);
     this.calls.clear();
     this.disarm();
     for (const call of calls) call.settle(undefined, error);
@@ -77,9 +77,9 @@ export class PendingCalls {
   sweep(): number {
     const t = now();
     let earliest = Number.POSITIVE_INFINITY;
-    for (const [id, call] of this.calls) {
+    for (const [id, call] of this.calls.entries()) {
       if (call.deadline <= t) {
-        this.calls.delete(id);
+        this.calls.take(id);
         call.settle(
           undefined,
           new IpcError(ErrorCode.Timeout, `no response within the timeout (request ${id})`),
