@@ -42,9 +42,21 @@ import { SERVER_PROTOCOL, ServerSession } from './server-session.ts';
 const LIVENESS_INTERVAL_MS = 250;
 /** How long the loop sleeps at most. */
 const SLEEP_MS = 200;
+/**
+ * After this long without traffic the server is quiet: it checks its clients and times its
+ * sleeps out once a second instead (QUIET_WAKE_MS). Each wake-up of an idle process cost
+ * 0.3–0.7 ms of CPU here (cold caches), so 9 a second were 0.7% of a core with 64 idle
+ * clients; 2 a second are 0.2%.
+ */
+const QUIET_AFTER_MS = 1_000;
+/** The liveness interval and the longest sleep of a quiet server. */
+const QUIET_WAKE_MS = 1_000;
 /** How long a claimed slot may stay without a client identity before it is reclaimed. */
 const CLAIM_GRACE_MS = 2_000;
-/** Every this-many liveness rounds (1 s), clients are checked by full identity. */
+/**
+ * Every this-many liveness rounds (1 s under traffic, 4 s while quiet), clients are checked by
+ * full identity.
+ */
 const FULL_CHECK_EVERY = 4;
 /** How long shutdown waits for in-flight writes and unread answers. */
 const DRAIN_MS = 3_000;
@@ -98,10 +110,12 @@ export class IpcServer implements ServerCore {
   private readonly claimedSince = new Map<number, number>();
   /** Liveness checks run since start (every FULL_CHECK_EVERY-th checks identities in full). */
   private livenessRound = 0;
+  /** When a poll last found anything to do (ms on the {@link now} clock). */
+  private lastTrafficAt = now();
   private readonly startedAt = Date.now();
   private lastDoorbell = -1;
   private loop: Promise<void> | undefined;
-  private livenessTimer: ReturnType<typeof setInterval> | undefined;
+  private livenessTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped: Promise<void> | undefined;
   private settledWaiter: (() => void) | undefined;
 
@@ -185,7 +199,7 @@ export class IpcServer implements ServerCore {
     server = started;
     started.control.setState(ServerState.Ready);
     started.loop = started.run();
-    started.livenessTimer = setInterval(() => started.checkClients(), LIVENESS_INTERVAL_MS);
+    started.scheduleLivenessCheck();
     return started;
   }
 
@@ -245,7 +259,10 @@ export class IpcServer implements ServerCore {
     let lastTurn = lastProgress;
     while (!this.stopping) {
       if (this.poll()) {
-        lastProgress = now();
+        const wasQuiet = this.quiet();
+        lastProgress = this.lastTrafficAt = now();
+        // Back to checking clients every 250 ms, not after the quiet second still pending.
+        if (wasQuiet) this.scheduleLivenessCheck();
         // A write the store committed in place (nothing else waiting) is answered a few
         // microtasks later: let those run, and skip the event-loop turn when they were all.
         for (let hop = 0; hop < SETTLE_HOPS && this.inFlight > 0; hop++) await undefined;
@@ -314,7 +331,8 @@ export class IpcServer implements ServerCore {
     for (const session of this.sessions.values()) if (!work && session.canProgress()) work = true;
     let rung = true;
     if (!work) {
-      const outcome = await this.futex.waitAsync(words, HeaderWord.doorbell, expected, SLEEP_MS);
+      const timeoutMs = this.quiet() ? QUIET_WAKE_MS : SLEEP_MS;
+      const outcome = await this.futex.waitAsync(words, HeaderWord.doorbell, expected, timeoutMs);
       rung = outcome !== 'timed-out';
     }
     for (const session of this.sessions.values()) session.clearSleep();
@@ -362,6 +380,25 @@ export class IpcServer implements ServerCore {
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'EPERM';
     }
+  }
+
+  /** True after QUIET_AFTER_MS without traffic. */
+  private quiet(): boolean {
+    return now() - this.lastTrafficAt > QUIET_AFTER_MS;
+  }
+
+  /** Runs {@link checkClients} every LIVENESS_INTERVAL_MS, or QUIET_WAKE_MS while quiet. */
+  private scheduleLivenessCheck(): void {
+    if (this.livenessTimer) clearTimeout(this.livenessTimer);
+    this.livenessTimer = setTimeout(
+      () => {
+        this.checkClients();
+        // Also while stopping: shutdown waits for outboxes, and a dead client's never drains.
+        // It clears the timer when done.
+        this.scheduleLivenessCheck();
+      },
+      this.quiet() ? QUIET_WAKE_MS : LIVENESS_INTERVAL_MS,
+    );
   }
 
   /** Reclaims the slots of clients that died, and claims abandoned half-way. */
@@ -417,7 +454,7 @@ export class IpcServer implements ServerCore {
         this.futex,
       );
     }
-    if (this.livenessTimer) clearInterval(this.livenessTimer);
+    if (this.livenessTimer) clearTimeout(this.livenessTimer);
     await this.store.close();
     this.platform.unlinkSegment(this.segment.name);
     this.segment.unmap();

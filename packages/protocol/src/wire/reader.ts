@@ -64,7 +64,8 @@ export class WireReader {
   byteVector(at: number): Uint8Array {
     const start = at + this.u32(at);
     const length = this.u32(start);
-    return this.bytes.subarray(start + 4, start + 4 + length);
+    // Made directly rather than by subarray (a species lookup): a get's value is one of these.
+    return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + start + 4, length);
   }
 
   private dataView(): DataView {
