@@ -2,7 +2,7 @@
 // and neither side CPU, and the first request after the idle period pays only a wake-up.
 import process from 'node:process';
 import { IPCClient } from '@pluresdb-ipc/client-node';
-import { processCpuMicros, rssMib } from '../client/process-metrics.ts';
+import { rssMib, threadsCpuMicros } from '../client/process-metrics.ts';
 
 /** What the idle checks measured. */
 export interface IdleChecks {
@@ -36,10 +36,10 @@ export async function idleChecks(
       clients.push(await IPCClient.connect(channel, { clientName: `idle-${i}` }));
     await Promise.all(clients.map((client) => client.getBytes('bench/doc-100')));
     await sleep(1000);
-    const serverCpu = processCpuMicros(serverPid);
+    const serverCpu = threadsCpuMicros(serverPid);
     const ownCpu = process.cpuUsage();
     await sleep(idleMs);
-    const serverIdle = processCpuMicros(serverPid) - serverCpu;
+    const serverIdle = threadsCpuMicros(serverPid) - serverCpu;
     const ownUsage = process.cpuUsage(ownCpu);
     const started = performance.now();
     await clients[0]?.getBytes('bench/doc-100');
