@@ -47,6 +47,7 @@ export {
   procStatField,
   type ReadTextFile,
 } from './posix/proc-identity.ts';
+export { FramePool } from './ring/frame-pool.ts';
 export { atomicsFutex, type Futex, type FutexWaitResult } from './ring/futex.ts';
 export * from './ring/ring-layout.ts';
 export { RingReader } from './ring/ring-reader.ts';

@@ -4,6 +4,7 @@
 // between pages.
 import type { Buffer } from 'node:buffer';
 import type { Database } from 'lmdb';
+import { asBuffer } from './as-buffer.ts';
 import { checkKey, checkPrefix, keySuccessor } from './keys.ts';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.ts';
 import { dataJson } from './record-codec.ts';
@@ -11,7 +12,11 @@ import { invalidArgument } from './store-errors.ts';
 import { compareCodePoints } from './text.ts';
 import type { ListOptions, ListPage } from './types.ts';
 
-/** Reads one page of live records, turning each stored record into `T` with `view`. */
+/**
+ * Reads one page of live records, turning each record's data JSON into `T` with `view`. The
+ * bytes `view` gets are valid only during the call (lmdb-js reuses its read buffer): it must
+ * parse or copy them.
+ */
 export function listPage<T>(
   records: Database<Buffer, string>,
   options: ListOptions,
@@ -28,13 +33,18 @@ export function listPage<T>(
     after !== undefined && compareCodePoints(after, prefix) >= 0 ? keySuccessor(after) : prefix;
   const items: { id: string; data: T }[] = [];
   let more = false;
-  for (const { key, value } of records.getRange({ start, snapshot: true })) {
+  // Keys from the range, values by key: lmdb-js gives each value of a range an ArrayBuffer of
+  // its own (~0.8 µs each in V8), where a get by key lends its read buffer. Both read the
+  // same snapshot: the loop is synchronous, in one read transaction. Half the time of a
+  // 100-record page.
+  for (const key of records.getKeys({ start, snapshot: true })) {
     if (!key.startsWith(prefix)) break;
     if (items.length === limit) {
       more = true;
       break;
     }
-    items.push({ id: key, data: view(dataJson(value)) });
+    const stored = asBuffer(records.getBinaryFast(key));
+    if (stored !== undefined) items.push({ id: key, data: view(dataJson(stored)) });
   }
   const lastItem = items[items.length - 1];
   return { items, next: more && lastItem !== undefined ? lastItem.id : undefined };

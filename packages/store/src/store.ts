@@ -5,7 +5,7 @@
 
 import { Buffer } from 'node:buffer';
 import { statSync } from 'node:fs';
-import { IpcError, type Record as WireRecord } from '@pluresdb-ipc/protocol';
+import { FramePool, IpcError, type Record as WireRecord } from '@pluresdb-ipc/protocol';
 import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { CommitQueue } from './commit-queue.ts';
@@ -199,7 +199,9 @@ export class Store {
   /** One page of live records in key order, data as UTF-8 JSON bytes. */
   listJson(options: ListOptions = {}): ListPage<Uint8Array> {
     this.#assertOpen();
-    return listPage(this.#parts.data.records, options, (json) => Buffer.from(json));
+    // Copied into shared slabs, not one ArrayBuffer each (~0.8 µs apiece in V8).
+    const copies = new FramePool();
+    return listPage(this.#parts.data.records, options, (json) => copies.copy(json, 0, json.length));
   }
 
   /**

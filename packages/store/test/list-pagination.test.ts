@@ -75,3 +75,26 @@ describe('list pagination', () => {
     );
   });
 });
+
+describe('listJson', () => {
+  it('returns data of its own: later reads and writes leave a page unchanged', async () => {
+    const prefix = 'own/';
+    const documents = new Map<string, string>();
+    // Small records (copied into shared slabs) and ones over 4 KiB (copied one by one).
+    for (const [i, size] of [10, 5000, 200, 70_000, 3].entries()) {
+      const json = JSON.stringify({ i, text: String(i).repeat(size) });
+      documents.set(`${prefix}${i}`, json);
+      await store.putJson(`${prefix}${i}`, new TextEncoder().encode(json));
+    }
+    const page = store.listJson({ prefix });
+    // The store's read buffer is reused by every read: read other records, overwrite these.
+    for (const id of documents.keys()) {
+      store.getJson(id);
+      await store.put(id, { replaced: true });
+    }
+    store.listJson({ prefix });
+    expect(page.items.map((item) => [item.id, new TextDecoder().decode(item.data)])).toEqual([
+      ...documents,
+    ]);
+  });
+});

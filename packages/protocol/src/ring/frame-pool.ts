@@ -4,6 +4,8 @@
 // ~0.15 µs. The same trade Node makes for small Buffers: a frame's bytes may share an
 // ArrayBuffer with other frames, so a caller keeping one small frame keeps its slab alive.
 
+import { unfilledBytes } from './unfilled-bytes.ts';
+
 /** Size of one slab. */
 const SLAB_BYTES = 32 * 1024;
 /** Largest frame copied into a slab; bigger ones get a buffer of their own. */
@@ -19,7 +21,12 @@ export class FramePool {
 
   /** A copy of `source[from, from + length)` that nothing else writes to. */
   copy(source: Uint8Array, from: number, length: number): Uint8Array<ArrayBuffer> {
-    if (length > MAX_POOLED_BYTES) return source.slice(from, from + length);
+    if (length > MAX_POOLED_BYTES) {
+      // Not `source.slice`: on a Node Buffer that is a view, not a copy.
+      const own = unfilledBytes(length);
+      own.set(source.subarray(from, from + length));
+      return own;
+    }
     if (this.used + length > SLAB_BYTES) {
       this.slab = new Uint8Array(SLAB_BYTES);
       this.used = 0;
