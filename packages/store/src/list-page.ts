@@ -7,7 +7,7 @@ import type { Database } from 'lmdb';
 import { asBuffer } from './as-buffer.ts';
 import { checkKey, checkPrefix, keySuccessor } from './keys.ts';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.ts';
-import { dataJson } from './record-codec.ts';
+import { dataJsonView } from './record-codec.ts';
 import { invalidArgument } from './store-errors.ts';
 import { compareCodePoints } from './text.ts';
 import type { ListOptions, ListPage } from './types.ts';
@@ -20,7 +20,7 @@ import type { ListOptions, ListPage } from './types.ts';
 export function listPage<T>(
   records: Database<Buffer, string>,
   options: ListOptions,
-  view: (json: Buffer) => T,
+  view: (json: Uint8Array) => T,
 ): ListPage<T> {
   const { prefix = '' } = options ?? {};
   // An empty cursor means no cursor, as on the wire (spec/messages.md#keys).
@@ -44,7 +44,7 @@ export function listPage<T>(
       break;
     }
     const stored = asBuffer(records.getBinaryFast(key));
-    if (stored !== undefined) items.push({ id: key, data: view(dataJson(stored)) });
+    if (stored !== undefined) items.push({ id: key, data: view(dataJsonView(stored)) });
   }
   const lastItem = items[items.length - 1];
   return { items, next: more && lastItem !== undefined ? lastItem.id : undefined };

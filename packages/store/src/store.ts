@@ -17,6 +17,7 @@ import { dataJson, dataJsonView } from './record-codec.ts';
 import { toStoreRecord, toWireRecord } from './record-export.ts';
 import { type IncomingRecord, importRecord } from './record-import.ts';
 import { closedError, invalidArgument } from './store-errors.ts';
+import { readUtf8 } from './text.ts';
 import type {
   BatchOp,
   Durability,
@@ -192,7 +193,7 @@ export class Store {
     return listPage(
       this.#parts.data.records,
       options,
-      (json) => JSON.parse(json.toString('utf8')) as JsonObject,
+      (json) => JSON.parse(readUtf8(json, 0, json.length)) as JsonObject,
     );
   }
 
