@@ -69,6 +69,8 @@ export class Store {
   readonly #parts: StoreParts;
   readonly #plan: PlanContext;
   #closed = false;
+  /** Where listJson copies record data: shared slabs, not one ArrayBuffer each (~0.8 µs). */
+  readonly #listCopies = new FramePool();
   #closing: Promise<void> | undefined;
 
   /** @internal Use `openStore`. */
@@ -200,8 +202,7 @@ export class Store {
   /** One page of live records in key order, data as UTF-8 JSON bytes. */
   listJson(options: ListOptions = {}): ListPage<Uint8Array> {
     this.#assertOpen();
-    // Copied into shared slabs, not one ArrayBuffer each (~0.8 µs apiece in V8).
-    const copies = new FramePool();
+    const copies = this.#listCopies;
     return listPage(this.#parts.data.records, options, (json) => copies.copy(json, 0, json.length));
   }
 
