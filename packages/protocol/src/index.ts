@@ -49,6 +49,7 @@ export {
 } from './posix/proc-identity.ts';
 export { FramePool } from './ring/frame-pool.ts';
 export { atomicsFutex, type Futex, type FutexWaitResult } from './ring/futex.ts';
+export { Outbox, SpillBuffers } from './ring/outbox.ts';
 export * from './ring/ring-layout.ts';
 export { RingReader } from './ring/ring-reader.ts';
 export { RingView } from './ring/ring-view.ts';

@@ -5,6 +5,7 @@ import { ringRegionBytes } from '../src/ring/ring-layout.ts';
 import { RingReader } from '../src/ring/ring-reader.ts';
 import { RingView } from '../src/ring/ring-view.ts';
 import { RingWriter } from '../src/ring/ring-writer.ts';
+import { frameOf, isFrame } from './fixtures/numbered-frames.ts';
 
 const capacity = 4096;
 const newRing = (): RingView =>
@@ -17,19 +18,6 @@ function lcg(seed: number): (n: number) => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state % n;
   };
-}
-
-function frameOf(index: number, size: number): Uint8Array {
-  const frame = new Uint8Array(size);
-  for (let i = 0; i < size; i++) frame[i] = (index * 31 + i) & 0xff;
-  return frame;
-}
-
-/** True when `frame` is exactly frame number `index` of `size` bytes (cheaper than toEqual). */
-function isFrame(frame: Uint8Array, index: number, size: number): boolean {
-  if (frame.length !== size) return false;
-  for (let i = 0; i < size; i++) if (frame[i] !== ((index * 31 + i) & 0xff)) return false;
-  return true;
 }
 
 describe('SPSC ring', () => {

@@ -25,11 +25,11 @@ import {
   type SharedSegment,
   SlotState,
   SlotWord,
+  SpillBuffers,
   segmentLayout,
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { createChannelSegment } from './channel-segment.ts';
-import { SpillBuffers } from './outbox.ts';
 import type { ServerCore } from './server-core.ts';
 import {
   type ResolvedServeOptions,

@@ -5,9 +5,9 @@ import type {
   FrameBuilder,
   ProcessIdentity,
   SegmentLayout,
+  SpillBuffers,
 } from '@pluresdb-ipc/protocol';
 import type { Store } from '@pluresdb-ipc/store';
-import type { SpillBuffers } from './outbox.ts';
 import type { ResolvedServeOptions } from './server-options.ts';
 
 /** The server, as its sessions see it. */

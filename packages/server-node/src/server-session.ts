@@ -14,6 +14,7 @@ import {
   type Hello,
   IpcError,
   now,
+  Outbox,
   type ProcessIdentity,
   type Request,
   type ResponseBody,
@@ -26,7 +27,6 @@ import {
   type VerifyLimits,
 } from '@pluresdb-ipc/protocol';
 import type { StoreEvent } from '@pluresdb-ipc/store';
-import { Outbox } from './outbox.ts';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';
 

@@ -2,6 +2,7 @@
 // claimed slot, its two rings, the output that did not fit yet, and the doorbell sleeps.
 import { IpcError } from '../errors.ts';
 import { ErrorCode, errorCodeName } from '../gen/types.ts';
+import { Outbox, SpillBuffers } from '../ring/outbox.ts';
 import { RingReader } from '../ring/ring-reader.ts';
 import { RingView } from '../ring/ring-view.ts';
 import { RingWriter } from '../ring/ring-writer.ts';
@@ -12,11 +13,11 @@ import type { Platform, SharedSegment } from '../transport/platform.ts';
 import { segmentName } from '../transport/segment-name.ts';
 import { now } from '../wire/clock.ts';
 
-/** A frame, or the rest of one, waiting for room in the request ring. */
-interface QueuedFrame {
-  readonly bytes: Uint8Array;
-  sent: number;
-}
+/**
+ * Most bytes of free buffers a session keeps for big requests waiting for room in its ring
+ * (see {@link SpillBuffers}): enough for a few 1 MiB writes in a row.
+ */
+const SPILL_RETAIN_BYTES = 4 << 20;
 
 /** One claimed slot of a channel, as seen by the client. */
 export class ClientSession {
@@ -29,7 +30,7 @@ export class ClientSession {
   private readonly responseRing: RingView;
   private readonly writer: RingWriter;
   private reader: RingReader;
-  private readonly queue: QueuedFrame[] = [];
+  private readonly outbox: Outbox;
   private readonly doorbellWord: number;
   private sleepers = 0;
   private released = false;
@@ -49,6 +50,7 @@ export class ClientSession {
     this.requestRing = control.requestRing(header, slot);
     this.responseRing = control.responseRing(header, slot);
     this.writer = new RingWriter(this.requestRing);
+    this.outbox = new Outbox(this.writer, new SpillBuffers(SPILL_RETAIN_BYTES));
     this.reader = new RingReader(this.responseRing, header.maxFrameBytes);
     this.doorbellWord = control.slotWord(header, slot, SlotWord.doorbell);
   }
@@ -133,7 +135,7 @@ export class ClientSession {
 
   /** True when some output still waits for room in the request ring. */
   hasQueuedOutput(): boolean {
-    return this.queue.length > 0;
+    return !this.outbox.isEmpty;
   }
 
   /**
@@ -141,29 +143,19 @@ export class ClientSession {
    * a reused builder's bytes) and written by {@link flush}. Frames never interleave.
    */
   send(frame: Uint8Array): void {
-    if (this.queue.length === 0) {
+    if (this.outbox.isEmpty) {
       const sent = this.writer.writeSome(frame, 0);
       this.publish();
-      if (sent === frame.length) return;
-      this.queue.push({ bytes: frame.slice(), sent });
+      if (sent < frame.length) this.outbox.add(frame, sent);
       return;
     }
-    this.queue.push({ bytes: frame.slice(), sent: 0 });
+    this.outbox.add(frame, 0);
     this.flush();
   }
 
   /** Writes queued output that fits now; true when anything was written. */
   flush(): boolean {
-    let progressed = false;
-    while (this.queue.length > 0) {
-      const head = this.queue[0] as QueuedFrame;
-      const sent = this.writer.writeSome(head.bytes, head.sent);
-      if (sent === head.sent) break;
-      progressed = true;
-      head.sent = sent;
-      if (sent < head.bytes.length) break;
-      this.queue.shift();
-    }
+    const progressed = this.outbox.drain();
     if (progressed) this.publish();
     return progressed;
   }
@@ -283,7 +275,7 @@ export class ClientSession {
     const expected = Atomics.load(this.control.words, this.doorbellWord);
     if (this.sleepers++ === 0)
       Atomics.store(this.responseRing.control, RingView.readerSleepingWord, 1);
-    if (this.queue.length > 0)
+    if (!this.outbox.isEmpty)
       Atomics.store(this.requestRing.control, RingView.writerSleepingWord, 1);
     if (this.reader.hasData() || this.flush() || this.failure(false) !== undefined) {
       this.unannounce();

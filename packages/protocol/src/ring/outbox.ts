@@ -1,8 +1,8 @@
-// Output waiting for room in a client's response ring. What did not fit is copied, because the
-// server's one builder is reused for the next frame. Big frames are copied into buffers kept
-// for reuse: in fresh memory the copy of a 1 MiB answer took ~370 µs here (a `slice()`,
-// page faults included), against ~30 µs into memory already touched.
-import type { RingWriter } from '@pluresdb-ipc/protocol';
+// Output waiting for room in a ring, on either side. What did not fit is copied, because the
+// writer's builder is reused for the next frame. Big frames are copied into buffers kept for
+// reuse: in fresh memory the copy of a 1 MiB frame took ~370 µs here (a `slice()`, page
+// faults included), against ~30 µs into memory already touched.
+import type { RingWriter } from './ring-writer.ts';
 
 /** Frames at least this big are queued in reused buffers; smaller ones are sliced. */
 const POOLED_FRAME_BYTES = 64 * 1024;
@@ -11,8 +11,9 @@ const POOLED_FRAME_BYTES = 64 * 1024;
 const POOL_STEP_BYTES = 64 * 1024;
 
 /**
- * Buffers for queued big frames, shared by every session of a server. At most `retainBytes`
- * of free buffers are kept; beyond that a returned buffer is left to the garbage collector.
+ * Buffers for queued big frames (the server shares one among its sessions). At most
+ * `retainBytes` of free buffers are kept; beyond that a returned buffer is left to the garbage
+ * collector.
  */
 export class SpillBuffers {
   private readonly free: Uint8Array<ArrayBuffer>[] = [];
@@ -59,7 +60,7 @@ interface Queued {
   readonly pooled: Uint8Array<ArrayBuffer> | undefined;
 }
 
-/** One session's queue of frames (or rests of frames) waiting for room in its ring. */
+/** The frames (or rests of frames) waiting for room in one ring, in order. */
 export class Outbox {
   private readonly queue: Queued[] = [];
   private queuedBytes = 0;

@@ -1,22 +1,14 @@
-// The session's outbox on a real ring: frames the ring cannot take at once are queued as
-// copies (the server's builder is overwritten right after), big ones in reused buffers.
-import { RingReader, RingView, RingWriter, ringRegionBytes } from '@pluresdb-ipc/protocol';
+// The outbox on a real ring: frames the ring cannot take at once are queued as copies (the
+// writer's builder is overwritten right after), big ones in reused buffers.
 import { describe, expect, it } from 'vitest';
-import { Outbox, SpillBuffers } from '../src/outbox.ts';
+import { Outbox, SpillBuffers } from '../src/ring/outbox.ts';
+import { ringRegionBytes } from '../src/ring/ring-layout.ts';
+import { RingReader } from '../src/ring/ring-reader.ts';
+import { RingView } from '../src/ring/ring-view.ts';
+import { RingWriter } from '../src/ring/ring-writer.ts';
+import { fillFrame, isFrame } from './fixtures/numbered-frames.ts';
 
 const capacity = 64 * 1024;
-
-function frameOf(index: number, size: number, into: Uint8Array): Uint8Array {
-  const frame = into.subarray(0, size);
-  for (let i = 0; i < size; i++) frame[i] = (index * 31 + i) & 0xff;
-  return frame;
-}
-
-function isFrame(frame: Uint8Array, index: number, size: number): boolean {
-  if (frame.length !== size) return false;
-  for (let i = 0; i < size; i++) if (frame[i] !== ((index * 31 + i) & 0xff)) return false;
-  return true;
-}
 
 describe('Outbox', () => {
   it('delivers small and big frames intact and in order while the source is reused', () => {
@@ -30,7 +22,7 @@ describe('Outbox', () => {
     const sizes = [100, 300_000, 50, 70_000, 1 << 20, 4000, 300_000, 65_536, 10];
     const received: Uint8Array[] = [];
     for (const [index, size] of sizes.entries()) {
-      const frame = frameOf(index, size, scratch);
+      const frame = fillFrame(scratch.subarray(0, size), index);
       const sent = outbox.isEmpty ? writer.writeSome(frame, 0) : 0;
       writer.publish();
       if (sent < frame.length) outbox.add(frame, sent);
