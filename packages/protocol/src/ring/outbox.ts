@@ -86,7 +86,8 @@ export class Outbox {
   add(frame: Uint8Array, sent: number): void {
     let queued: Queued;
     if (frame.length < POOLED_FRAME_BYTES) {
-      queued = { bytes: frame.slice(), sent, pooled: undefined };
+      // The constructor copies whatever `frame` is; a Node Buffer's `slice` would be a view.
+      queued = { bytes: new Uint8Array(frame), sent, pooled: undefined };
     } else {
       // Only the unsent rest is copied, at its own offsets: the ring writer addresses a
       // frame's bytes by their position in the whole frame.
