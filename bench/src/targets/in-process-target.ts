@@ -1,7 +1,7 @@
 // The floor for the JavaScript work: the same store, called in this process (no transport).
 import { join } from 'node:path';
 import process from 'node:process';
-import { openStore } from '@pluresdb-ipc/store';
+import { openBaselineStore } from '@pluresdb-ipc/server-node/bench/baseline-store';
 import { documentOfSize } from '../client/documents.ts';
 import type { BenchTarget } from '../types.ts';
 
@@ -13,25 +13,14 @@ export async function inProcessTarget(
   dir: string,
   seed: readonly { key: string; bytes: number }[],
 ): Promise<BenchTarget> {
-  // The server's commit policy, so the floor is comparable: a put with no other outstanding
-  // commits in place, one among others is batched with them.
-  let puts = 0;
-  const store = await openStore({
-    path: join(dir, String(process.pid)),
-    durability: 'process',
-    commitNow: () => puts === 1,
-  });
+  // The server's commit policy, so the floor is comparable.
+  const store = await openBaselineStore(join(dir, String(process.pid)));
   for (const { key, bytes } of seed) await store.putJson(key, documentOfSize(bytes));
   return {
     transport: 'in-process',
     // async, so a throw becomes a rejection as it would through a transport
     get: async (key) => store.getJson(key),
-    put: (key, json) => {
-      puts++;
-      return store.putJson(key, json).finally(() => {
-        puts--;
-      });
-    },
+    put: (key, json) => store.putJson(key, json),
     list: async (prefix, limit) => store.list({ prefix, limit }),
     close: () => store.close(),
   };

@@ -1,7 +1,6 @@
 // The runtime-agnostic client machinery: the session's life (connect, lose, reconnect), request
 // ids and matching, pipelining, timeouts, aborts, and the pump that reads answers without
 // blocking the event loop for longer than one spin slice.
-
 import { IpcError } from '../errors.ts';
 import { decodeFrame } from '../gen/readers.ts';
 import {

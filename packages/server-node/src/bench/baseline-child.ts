@@ -2,7 +2,8 @@
 // print one ready line, and on SIGTERM or SIGINT close the server, then the store, then exit 0.
 // Failures go to stderr with exit 1.
 import process from 'node:process';
-import { openStore, type Store } from '@pluresdb-ipc/store';
+import type { Store } from '@pluresdb-ipc/store';
+import { openBaselineStore } from './baseline-store.ts';
 
 /** A started baseline server. */
 export interface BaselineServer {
@@ -27,17 +28,7 @@ export async function runBaselineChild(
     process.exit(1);
   };
   try {
-    // The IPC server's commit policy, so the baselines compare on transport alone: a put with
-    // no other outstanding commits in place, one among others is batched with them.
-    let puts = 0;
-    const opened = await openStore({
-      path: dataDir,
-      durability: 'process',
-      commitNow: () => puts === 1,
-    });
-    const store = countingPuts(opened, (change) => {
-      puts += change;
-    });
+    const store = await openBaselineStore(dataDir);
     const { server, ready } = await start(store);
     let stopping = false;
     const stop = async () => {
@@ -46,7 +37,7 @@ export async function runBaselineChild(
       try {
         // Server first: no request may reach a closed store.
         await server.close();
-        await opened.close();
+        await store.close();
         process.exit(0);
       } catch (error) {
         die(error);
@@ -58,20 +49,4 @@ export async function runBaselineChild(
   } catch (error) {
     die(error);
   }
-}
-
-/** `store`, with `onPut(+1)` when a put starts and `onPut(-1)` when it settles. */
-function countingPuts(store: Store, onPut: (change: 1 | -1) => void): Store {
-  const putJson = (key: string, json: Uint8Array) => {
-    onPut(1);
-    return store.putJson(key, json).finally(() => onPut(-1));
-  };
-  // Methods are bound to the store itself: its private fields reject any other receiver.
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'putJson') return putJson;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }

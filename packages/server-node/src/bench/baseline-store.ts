@@ -1,0 +1,28 @@
+// The store a baseline (HTTP, Unix socket, in-process) serves: opened with the IPC server's
+// commit policy, so the baselines compare with it on transport alone. A put with no other put
+// outstanding commits in place; one among others is batched with them.
+import { openStore, type Store } from '@pluresdb-ipc/store';
+
+/**
+ * Opens the store at `path` with durability `'process'` and the server's commit policy. The
+ * result is the store itself but for `putJson`, which counts puts in flight for the policy;
+ * close it through the result too.
+ */
+export async function openBaselineStore(path: string): Promise<Store> {
+  let puts = 0;
+  const store = await openStore({ path, durability: 'process', commitNow: () => puts === 1 });
+  const putJson = (key: string, json: Uint8Array) => {
+    puts++;
+    return store.putJson(key, json).finally(() => {
+      puts--;
+    });
+  };
+  // Methods are bound to the store itself: its private fields reject any other receiver.
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'putJson') return putJson;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
