@@ -10,9 +10,11 @@ import {
   checkChannelName,
   ErrorCode,
   FrameBuilder,
+  getAnswerCodec,
   HeaderWord,
   IpcError,
   isValidRingCapacity,
+  keyRequestCodec,
   MAX_CLIENTS,
   MAX_SEGMENT_BYTES,
   now,
@@ -96,6 +98,8 @@ export class IpcServer implements ServerCore {
   readonly futex: AsyncFutex;
   readonly store: Store;
   readonly builder = new FrameBuilder(4096);
+  readonly getAnswers = getAnswerCodec();
+  readonly getRequests = keyRequestCodec('Get');
   readonly spill = new SpillBuffers(SPILL_RETAIN_BYTES);
   readonly identity: ProcessIdentity;
   readonly version = version;

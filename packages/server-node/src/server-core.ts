@@ -6,6 +6,7 @@ import type {
   ProcessIdentity,
   SegmentLayout,
   SpillBuffers,
+  TailFrameCodec,
 } from '@pluresdb-ipc/protocol';
 import type { Store } from '@pluresdb-ipc/store';
 import type { ResolvedServeOptions } from './server-options.ts';
@@ -19,6 +20,10 @@ export interface ServerCore {
   readonly store: Store;
   /** One builder for every frame the server encodes (each is copied out at once). */
   readonly builder: FrameBuilder;
+  /** A get's answer with a value, encoded by writing only the id and the value. */
+  readonly getAnswers: TailFrameCodec<Uint8Array>;
+  /** Get requests, decoded without the generic verifier and decoder. */
+  readonly getRequests: TailFrameCodec<string>;
   /** Reused buffers for big frames waiting for room in a ring. */
   readonly spill: SpillBuffers;
   readonly identity: ProcessIdentity;

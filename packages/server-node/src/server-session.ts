@@ -208,7 +208,9 @@ export class ServerSession {
   private handleFrame(bytes: Uint8Array): void {
     let request: Request;
     try {
-      const message = decodeFrame(bytes, this.limits).message;
+      const message = (
+        this.core.getRequests.decode(bytes, this.limits) ?? decodeFrame(bytes, this.limits)
+      ).message;
       if (message.type !== 'Request')
         throw new IpcError(ErrorCode.Malformed, `a client sent a ${message.type}`);
       request = message.value;
@@ -347,9 +349,12 @@ export class ServerSession {
 
   private sendBody(id: bigint, body: ResponseBody): void {
     if (this.ended) return;
-    const frame = encodeFrame(this.core.builder, {
-      message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
-    });
+    const frame =
+      body.type === 'GetResult' && body.value.value !== undefined
+        ? this.core.getAnswers.encode(this.core.builder, id, body.value.value)
+        : encodeFrame(this.core.builder, {
+            message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
+          });
     if (frame.length > this.core.options.maxFrameBytes) {
       this.sendError(
         id,

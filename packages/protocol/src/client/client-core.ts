@@ -11,11 +11,11 @@ import {
   type Response,
   type ResponseBody,
 } from '../gen/types.ts';
-import { encodeFrame } from '../gen/writers.ts';
 import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
 import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import { FrameBuilder } from '../wire/frame-builder.ts';
+import { getAnswerCodec } from '../wire/hot-frames.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
 import {
   type CallOptions,
@@ -27,6 +27,7 @@ import {
 import { ClientSession, remaining } from './client-session.ts';
 import { PendingCalls } from './pending-calls.ts';
 import { type Answer, type AnswerHandling, answerAsIs, PendingRequest } from './pending-request.ts';
+import { RequestFrames } from './request-frames.ts';
 import { SpinBudget } from './spin-budget.ts';
 
 /** The protocol versions this client speaks (spec/versioning.md). */
@@ -52,7 +53,9 @@ export class ClientCore {
   private readonly pending: PendingCalls;
   private readonly spinBudget: SpinBudget;
   private readonly subscriptions = new Map<bigint, SubscriptionSink>();
-  private readonly builder = new FrameBuilder(1024);
+  private readonly requests = new RequestFrames(new FrameBuilder(1024));
+  /** Reads a get's answer without the generic verifier and decoder (see TailFrameCodec). */
+  private readonly answers = getAnswerCodec();
   private nextId = 1;
   private pumping: Promise<void> | undefined;
   private reconnecting: Promise<void> | undefined;
@@ -256,9 +259,7 @@ export class ClientCore {
 
   /** Encodes a request; refuses (sending nothing) a frame over the session's limit. */
   private encode(id: number, body: RequestBody, session: ClientSession): Uint8Array {
-    const frame = encodeFrame(this.builder, {
-      message: { type: 'Request', value: { id: BigInt(id), body } },
-    });
+    const frame = this.requests.encode(id, body);
     const limit = Number(this.sessionTerms?.maxFrameBytes ?? session.header.maxFrameBytes);
     if (frame.length > limit) {
       throw new IpcError(
@@ -291,7 +292,8 @@ export class ClientCore {
       progressed = true;
       let message: ReturnType<typeof decodeFrame>['message'];
       try {
-        message = decodeFrame(bytes, this.limits).message;
+        message = (this.answers.decode(bytes, this.limits) ?? decodeFrame(bytes, this.limits))
+          .message;
       } catch (error) {
         this.lose(session, IpcError.from(error, ErrorCode.Malformed));
         return true;

@@ -20,16 +20,39 @@ const shortString = 48;
 /** Decodes `bytes[start, end)`, which the verifier has already checked is valid UTF-8. */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   if (end - start <= shortString) {
-    let text = '';
-    let i = start;
-    for (; i < end; i++) {
-      const c = bytes[i] as number;
-      if (c >= 0x80) break;
-      text += String.fromCharCode(c);
-    }
-    if (i === end) return text;
+    const text = shortAscii(bytes, start, end);
+    if (text !== undefined) return text;
   }
   return decoder.decode(bytes.subarray(start, end));
+}
+
+/**
+ * `bytes[start, end)` as a string when all of it is ASCII, else undefined. Eight characters
+ * per `String.fromCharCode` call: a 16-byte key took 142 ns one character at a time in Node
+ * and 48 ns this way (Deno 113 and 47; Bun, whose engine differs, 75 and 138: the server,
+ * which decodes a key per request, runs on Node).
+ */
+function shortAscii(bytes: Uint8Array, start: number, end: number): string | undefined {
+  let text = '';
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const c0 = bytes[i] as number;
+    const c1 = bytes[i + 1] as number;
+    const c2 = bytes[i + 2] as number;
+    const c3 = bytes[i + 3] as number;
+    const c4 = bytes[i + 4] as number;
+    const c5 = bytes[i + 5] as number;
+    const c6 = bytes[i + 6] as number;
+    const c7 = bytes[i + 7] as number;
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) return undefined;
+    text += String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
+  }
+  for (; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c & 0x80) return undefined;
+    text += String.fromCharCode(c);
+  }
+  return text;
 }
 
 /**
