@@ -237,13 +237,19 @@ class PingPong implements BenchTarget {
   /**
    * Reads echoes while pings are in flight: drains, spins in slices between event-loop turns
    * for SPIN_MS after the last echo, then sleeps on ring B's write counter (off the main
-   * thread), as the IPC client's pump does.
+   * thread), as the IPC client's pump does. Ends when no ping is left in flight.
    */
   async #pump(): Promise<void> {
+    // Start once the code that sent runs to its end: pings sent in a row all go out first.
+    await undefined;
     let lastProgress = now();
     let silent = 0;
     while (this.#waiting.length > 0) {
       if (this.#drain()) {
+        // Nothing left in flight: stop, and the next ping starts a new pump without an
+        // event-loop turn, as the IPC client's pump does (with the turn, this "floor" cost
+        // as much as a whole IPC ping).
+        if (this.#waiting.length === 0) return;
         // A macrotask turn: the callers of settled pings send their next ones before this
         // loop spins again.
         await turn();
