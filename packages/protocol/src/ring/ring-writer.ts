@@ -11,6 +11,13 @@ export class RingWriter {
   private readonly mask: number;
   /** The write counter as published plus what this writer has written since. */
   private write: number;
+  /**
+   * The consumer's read counter as last loaded. Free space is judged from it, and it is
+   * loaded again only when that looks short: the counter's cache line is written by the other
+   * process after every read, so loading it for every record cost a transfer between cores
+   * each time.
+   */
+  private knownRead: number;
   /** Largest record (header included) written whole; bigger frames are fragmented. */
   private readonly maxRecord: number;
 
@@ -18,6 +25,7 @@ export class RingWriter {
     this.ring = ring;
     this.mask = ring.capacity - 1;
     this.write = Atomics.load(ring.control, RingView.writeWord) >>> 0;
+    this.knownRead = Atomics.load(ring.control, RingView.readWord) >>> 0;
     this.maxRecord = ring.capacity / 2;
   }
 
@@ -68,12 +76,23 @@ export class RingWriter {
 
   /** Bytes the consumer has not released yet (published or not). */
   used(): number {
-    return (this.write - (Atomics.load(this.ring.control, RingView.readWord) >>> 0)) >>> 0;
+    this.knownRead = Atomics.load(this.ring.control, RingView.readWord) >>> 0;
+    return (this.write - this.knownRead) >>> 0;
+  }
+
+  /**
+   * Free bytes, at least `wanted` when the consumer has released that much: judged from the
+   * read counter last loaded, which is loaded again only when that shows less.
+   */
+  private free(wanted: number): number {
+    const known = this.ring.capacity - ((this.write - this.knownRead) >>> 0);
+    return known >= wanted ? known : this.ring.capacity - this.used();
   }
 
   /** Bytes writable before the end of the data area, within the free space. */
   private contiguousRoom(): number {
-    return Math.min(this.ring.capacity - this.used(), this.toEnd());
+    const toEnd = this.toEnd();
+    return Math.min(this.free(toEnd), toEnd);
   }
 
   /** Bytes from the write position to the end of the data area. */
@@ -83,7 +102,7 @@ export class RingWriter {
 
   private padToEnd(): boolean {
     const toEnd = this.toEnd();
-    if (this.ring.capacity - this.used() < toEnd) return false;
+    if (this.free(toEnd) < toEnd) return false;
     this.header(RecordKind.Padding, toEnd - recordHeaderBytes);
     this.write = (this.write + toEnd) >>> 0;
     return true;
@@ -99,9 +118,9 @@ export class RingWriter {
   ): boolean {
     const prefix = total >= 0 ? 8 : 0;
     const size = recordBytes(prefix + length);
-    if (size > this.ring.capacity - this.used()) return false;
+    if (size > this.free(size)) return false;
     if (size > this.ring.capacity - (this.write & this.mask)) {
-      if (!this.padToEnd() || size > this.ring.capacity - this.used()) return false;
+      if (!this.padToEnd() || size > this.free(size)) return false;
     }
     const at = this.write & this.mask;
     this.header(kind, prefix + length);
