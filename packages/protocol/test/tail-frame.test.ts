@@ -167,6 +167,9 @@ describe('TailFrameCodec', () => {
     expect(requests.decode(good, { ...limits, maxBytes: good.length - 1 })).toBeUndefined();
     expect(requests.decode(good, { ...limits, maxDepth: 1 })).toBeUndefined();
     expect(requests.decode(good, limits)).toEqual(decodeFrame(good));
+    // Limits are judged by value: another object with the same values, then tighter ones.
+    expect(requests.decode(good, { ...limits })).toEqual(decodeFrame(good));
+    expect(requests.decode(good, { ...limits, maxTables: 2 })).toBeUndefined();
   });
 
   it('recognises only frames the verifier accepts, and reads them as decodeFrame does', () => {

@@ -47,7 +47,7 @@ interface SizeClass {
   last: Uint8Array<ArrayBuffer> | undefined;
   /** A whole frame of this class, from the generic writers (checked against verify limits). */
   readonly sample: Uint8Array;
-  /** The front part as little-endian 32-bit words (its length is a multiple of 8). */
+  /** The front part as little-endian 32-bit words. */
   readonly frontWords: Int32Array;
 }
 
@@ -61,8 +61,13 @@ export class TailFrameCodec<T extends string | Uint8Array> {
   /** The buffer of the last frame decoded, and an Int32Array over all of it. */
   private wordsBuffer: ArrayBufferLike | undefined;
   private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** The limits last checked in {@link decode}, and whether this shape is within them. */
-  private checkedLimits: VerifyLimits | undefined;
+  /**
+   * The limits last checked in {@link decode}, by value (each server session has its own
+   * object, and sessions interleave), and whether this shape is within them.
+   */
+  private checkedMaxBytes = -1;
+  private checkedMaxDepth = -1;
+  private checkedMaxTables = -1;
   private withinLimits = false;
 
   /**
@@ -104,7 +109,13 @@ export class TailFrameCodec<T extends string | Uint8Array> {
    * the caller decodes (and verifies) it the generic way. A value read is a view of `bytes`.
    */
   decode(bytes: Uint8Array, limits: VerifyLimits): Frame | undefined {
-    if (limits !== this.checkedLimits) this.checkLimits(limits);
+    if (
+      limits.maxBytes !== this.checkedMaxBytes ||
+      limits.maxDepth !== this.checkedMaxDepth ||
+      limits.maxTables !== this.checkedMaxTables
+    ) {
+      this.checkLimits(limits);
+    }
     if (!this.withinLimits || bytes.length > limits.maxBytes) return undefined;
     const length = bytes.length;
     for (const sizeClass of this.classes) {
@@ -138,7 +149,8 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     const count = frontWords.length;
     if ((bytes.byteOffset & 3) === 0) {
       // Word by word through an Int32Array over the frame's whole buffer, made once per buffer
-      // (frames arrive in the same ring's memory): a quarter of the byte loop's loads.
+      // (small frames arrive in the ring reader's 32 KiB slabs): a quarter of the byte loop's
+      // loads.
       if (bytes.buffer !== this.wordsBuffer) {
         this.wordsBuffer = bytes.buffer;
         this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
@@ -157,7 +169,9 @@ export class TailFrameCodec<T extends string | Uint8Array> {
 
   /** Whether frames of this shape pass the verifier under `limits` (depth, table count). */
   private checkLimits(limits: VerifyLimits): void {
-    this.checkedLimits = limits;
+    this.checkedMaxBytes = limits.maxBytes;
+    this.checkedMaxDepth = limits.maxDepth;
+    this.checkedMaxTables = limits.maxTables;
     try {
       for (const sizeClass of this.classes) verifyFrameBytes(sizeClass.sample, limits);
       this.withinLimits = true;
