@@ -83,8 +83,9 @@ const rows = cases.map((c) => {
 // comparing that front part instead of verifying and decoding field by field.
 const keyRequests = keyRequestCodec('Get');
 const answers = getAnswerCodec();
-const getRequest = cases[1]?.frame.message.value as Request;
-const getResponse = cases[2]?.frame.message.value as Response;
+const messageOf = (name: string) => cases.find((c) => c.name === name)?.frame.message.value;
+const getRequest = messageOf('get request') as Request;
+const getResponse = messageOf('get response') as Response;
 const requestKey = (getRequest.body as { value: { key: string } }).value.key;
 const answerValue = (getResponse.body as { value: { value: Uint8Array } }).value.value;
 const tailRows = [

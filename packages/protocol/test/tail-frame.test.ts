@@ -164,6 +164,11 @@ describe('TailFrameCodec', () => {
     }
     const good = encodeFrame(builder, getRequest(3n, 'key')).slice();
     expect(requests.decode(good.subarray(0, good.length - 4), limits)).toBeUndefined();
+    // Not 4-aligned (never so from a ring): left to the generic path, which still reads it.
+    const unaligned = new Uint8Array(good.length + 2).subarray(2);
+    unaligned.set(good);
+    expect(requests.decode(unaligned, limits)).toBeUndefined();
+    expect(decodeFrame(unaligned)).toEqual(decodeFrame(good));
     expect(requests.decode(good, { ...limits, maxBytes: good.length - 1 })).toBeUndefined();
     expect(requests.decode(good, { ...limits, maxDepth: 1 })).toBeUndefined();
     expect(requests.decode(good, limits)).toEqual(decodeFrame(good));

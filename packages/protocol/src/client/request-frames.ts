@@ -4,15 +4,14 @@
 import type { RequestBody } from '../gen/types.ts';
 import { encodeFrame } from '../gen/writers.ts';
 import type { FrameBuilder } from '../wire/frame-builder.ts';
-import { keyRequestCodec } from '../wire/hot-frames.ts';
+import { type KeyRequestType, keyRequestCodec } from '../wire/hot-frames.ts';
 import type { TailFrameCodec } from '../wire/tail-frame.ts';
 
 /** One client's request encoder. */
 export class RequestFrames {
   private readonly builder: FrameBuilder;
-  private get?: TailFrameCodec<string>;
-  private getRecord?: TailFrameCodec<string>;
-  private delete?: TailFrameCodec<string>;
+  /** Made on first use, one per request type. */
+  private readonly keyCodecs: Partial<Record<KeyRequestType, TailFrameCodec<string>>> = {};
 
   /** @param builder used for every request the codecs do not cover. */
   constructor(builder: FrameBuilder) {
@@ -23,14 +22,12 @@ export class RequestFrames {
   encode(id: number, body: RequestBody): Uint8Array {
     switch (body.type) {
       case 'Get':
-        this.get ??= keyRequestCodec('Get');
-        return this.get.encode(this.builder, id, body.value.key);
       case 'GetRecord':
-        this.getRecord ??= keyRequestCodec('GetRecord');
-        return this.getRecord.encode(this.builder, id, body.value.key);
-      case 'Delete':
-        this.delete ??= keyRequestCodec('Delete');
-        return this.delete.encode(this.builder, id, body.value.key);
+      case 'Delete': {
+        const codec = this.keyCodecs[body.type] ?? keyRequestCodec(body.type);
+        this.keyCodecs[body.type] = codec;
+        return codec.encode(this.builder, id, body.value.key);
+      }
       default:
         return encodeFrame(this.builder, {
           message: { type: 'Request', value: { id: BigInt(id), body } },

@@ -74,7 +74,7 @@ export class RingWriter {
     return Atomics.load(this.ring.control, RingView.readerSleepingWord) !== 0;
   }
 
-  /** Bytes the consumer has not released yet (published or not). */
+  /** Bytes the consumer has not released yet (published or not), from a fresh load. */
   used(): number {
     this.knownRead = Atomics.load(this.ring.control, RingView.readWord) >>> 0;
     return (this.write - this.knownRead) >>> 0;

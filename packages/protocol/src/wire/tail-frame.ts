@@ -142,27 +142,25 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     return undefined;
   }
 
-  /** Whether `bytes` starts with the class's front part, its id aside. */
+  /**
+   * Whether `bytes` starts with the class's front part, its id aside. Compared word by word
+   * through an Int32Array over the frame's whole buffer, made once per buffer (small frames
+   * arrive in the ring reader's 32 KiB slabs): a quarter of a byte loop's loads. Frames from a
+   * ring are 8-aligned; an unaligned one is left to the generic path.
+   */
   private sameFront(bytes: Uint8Array, sizeClass: SizeClass): boolean {
+    if ((bytes.byteOffset & 3) !== 0) return false;
+    if (bytes.buffer !== this.wordsBuffer) {
+      this.wordsBuffer = bytes.buffer;
+      this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+    }
     const { frontWords, idAt } = sizeClass;
     const idWord = idAt >> 2;
-    const count = frontWords.length;
-    if ((bytes.byteOffset & 3) === 0) {
-      // Word by word through an Int32Array over the frame's whole buffer, made once per buffer
-      // (small frames arrive in the ring reader's 32 KiB slabs): a quarter of the byte loop's
-      // loads.
-      if (bytes.buffer !== this.wordsBuffer) {
-        this.wordsBuffer = bytes.buffer;
-        this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
-      }
-      const words = this.words;
-      const base = bytes.byteOffset >> 2;
-      for (let w = 0; w < idWord; w++) if (words[base + w] !== frontWords[w]) return false;
-      for (let w = idWord + 2; w < count; w++) if (words[base + w] !== frontWords[w]) return false;
-      return true;
-    }
-    for (let w = 0; w < count; w++) {
-      if (w !== idWord && w !== idWord + 1 && readI32(bytes, w * 4) !== frontWords[w]) return false;
+    const words = this.words;
+    const base = bytes.byteOffset >> 2;
+    for (let w = 0; w < idWord; w++) if (words[base + w] !== frontWords[w]) return false;
+    for (let w = idWord + 2; w < frontWords.length; w++) {
+      if (words[base + w] !== frontWords[w]) return false;
     }
     return true;
   }
