@@ -17,6 +17,11 @@ export interface ServeOptions {
   readonly maxValueBytes?: number;
   /** When writes are acknowledged (spec/crdt.md#durability); default `'process'`. */
   readonly durability?: Durability;
+  /**
+   * Commit into a writable memory map (`'process'` durability only): faster commits, but a
+   * full disk kills the server (SIGBUS) instead of failing the write. Default false.
+   */
+  readonly writemap?: boolean;
   /** A shared secret clients must send in Hello; default none (OS permissions only). */
   readonly secret?: Uint8Array;
   /** Busy-wait this long for more work before sleeping, in µs; default 200. */
@@ -36,6 +41,7 @@ export interface ResolvedServeOptions {
   readonly maxValueBytes: number;
   readonly maxFrameBytes: number;
   readonly durability: Durability;
+  readonly writemap: boolean;
   readonly secret: Uint8Array | undefined;
   readonly spinMicros: number;
   readonly maxBacklogBytes: number;
@@ -66,6 +72,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     // A Record carries its data twice (data and field values): room for both plus metadata.
     maxFrameBytes: Math.min(2 ** 31 - 1, 2 * maxValueBytes + 1024 * 1024),
     durability: options.durability ?? 'process',
+    writemap: options.writemap ?? false,
     secret: options.secret,
     spinMicros: options.spinMicros ?? 200,
     maxBacklogBytes: options.maxBacklogBytes ?? 32 * 1024 * 1024,

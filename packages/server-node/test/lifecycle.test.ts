@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ErrorCode, IPCClient, IpcError } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './fixtures/run-cli.ts';
 import {
   cliScript,
   codeOf,
@@ -99,6 +100,28 @@ describe('server life cycle', () => {
       await again.exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('serves with --writemap, and the data stays readable without it', async () => {
+    const dataDir = freshDataDir();
+    const mapped = await startServer(freshChannel('writemap'), dataDir, ['--writemap']);
+    const writer = await IPCClient.connect(mapped.channel, { reconnect: { enabled: false } });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => writer.put(`m/${i}`, { i })));
+    await writer.put('last', { ok: true });
+    await writer.close();
+    mapped.child.kill('SIGTERM');
+    expect(await mapped.exited).toBe(0);
+    const plain = await startServer(mapped.channel, dataDir);
+    const reader = await IPCClient.connect(plain.channel);
+    expect(await reader.get('last')).toEqual({ ok: true });
+    expect((await reader.list({ prefix: 'm/', limit: 1000 })).items).toHaveLength(100);
+    await reader.close();
+    plain.child.kill('SIGTERM');
+    expect(await plain.exited).toBe(0);
+    const refused = await runCli(['serve', '--writemap', '--durability', 'fsync']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--writemap goes with --durability process only');
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('refuses a second server on a live channel, and takes over after a crash', async () => {

@@ -22,6 +22,8 @@ export const DATA_FILE = 'data.mdb';
 const META_DB = 'pluresdb-meta';
 const RECORDS_DB = 'records';
 const TOMBSTONES_DB = 'tombstones';
+const OUR_DBS = [META_DB, RECORDS_DB, TOMBSTONES_DB];
+const MAX_DBS = 8;
 
 /** An open, claimed data directory. */
 export interface DataDir {
@@ -41,8 +43,15 @@ export interface DataDir {
   readonly checkpoint: string | undefined;
 }
 
-/** Opens and claims the data directory at `path`; throws a typed IpcError when it cannot. */
-export function openDataDir(path: string, durability: Durability): DataDir {
+/**
+ * Opens and claims the data directory at `path`; rejects with a typed IpcError when it
+ * cannot. Nothing in the directory changes unless it is a new or existing store.
+ */
+export async function openDataDir(
+  path: string,
+  durability: Durability,
+  writemap: boolean,
+): Promise<DataDir> {
   if (typeof path !== 'string' || path === '')
     throw invalidArgument('path must be a non-empty string');
   const dir = prepareDirectory(resolve(path));
@@ -51,10 +60,35 @@ export function openDataDir(path: string, durability: Durability): DataDir {
   if (registry.has(dir)) {
     throw new IpcError(ErrorCode.StoreLocked, `${dir} is already open in this process`);
   }
-  checkLmdbFile(file);
-  let env: RootDatabase;
+  // Reserved before the first await, so a second open in this process is refused meanwhile
+  // (the owner record would take this process's own claim for a stale one).
+  registry.add(dir);
   try {
-    env = open({
+    const existing = checkLmdbFile(file);
+    // Opening with a writable map extends the file to the map's size: an existing file is
+    // first looked at read-only, so one the store refuses is left as it was.
+    if (writemap && existing) await inspectReadOnly(file, dir);
+    const env = openEnvironment(file, dir, durability, writemap);
+    try {
+      return claim(env, dir, file);
+    } catch (error) {
+      void env.close();
+      throw storeError(error, dir, 'opening');
+    }
+  } catch (error) {
+    registry.delete(dir);
+    throw error;
+  }
+}
+
+function openEnvironment(
+  file: string,
+  dir: string,
+  durability: Durability,
+  writemap: boolean,
+): RootDatabase {
+  try {
+    return open({
       path: file,
       // 'process': commit without fsync (the OS page cache survives kill -9); 'fsync': every
       // commit is synced before its writes are acknowledged. overlappingSync is off in both:
@@ -62,21 +96,36 @@ export function openDataDir(path: string, durability: Durability): DataDir {
       // be acknowledged before its fsync.
       noSync: durability === 'process',
       overlappingSync: false,
+      // Commits into the memory map, no pwrite (a committed put: 4.4 instead of 10.7 µs).
+      useWritemap: writemap,
       // All writes issued in one event turn commit in one transaction: what makes a batch (and
       // a record moving between the records and tombstones databases) atomic.
       eventTurnBatching: true,
-      maxDbs: 8,
+      maxDbs: MAX_DBS,
     });
   } catch (error) {
     throw storeError(error, dir, 'opening');
   }
+}
+
+// The checks of `claim` that refuse an environment, made through a read-only open that
+// cannot change the file.
+async function inspectReadOnly(file: string, dir: string): Promise<void> {
+  let probe: RootDatabase;
   try {
-    const claimed = claim(env, dir, file);
-    registry.add(dir);
-    return claimed;
+    probe = open({ path: file, readOnly: true, maxDbs: MAX_DBS });
   } catch (error) {
-    void env.close();
     throw storeError(error, dir, 'opening');
+  }
+  try {
+    if (refuseForeign(probe, file)) {
+      const meta = probe.openDB<string, string>({ name: META_DB, encoding: 'string' });
+      checkFormat(meta.get('format'), file, false);
+    }
+  } catch (error) {
+    throw storeError(error, dir, 'opening');
+  } finally {
+    await probe.close();
   }
 }
 
@@ -102,14 +151,7 @@ function prepareDirectory(dir: string): string {
 
 function claim(env: RootDatabase, dir: string, file: string): DataDir {
   // Look before creating anything: an LMDB environment that is not a store is left alone.
-  const ours = [META_DB, RECORDS_DB, TOMBSTONES_DB];
-  const foreign = [...env.getKeys()].filter((key) => !ours.includes(String(key)));
-  if (foreign.length > 0) {
-    throw new IpcError(
-      ErrorCode.StoreCorrupt,
-      `${file} is an LMDB environment but not a PluresDB store`,
-    );
-  }
+  refuseForeign(env, file);
   const meta = env.openDB<string, string>({ name: META_DB, encoding: 'string' });
   // A newer format is refused before anything else is created in the environment.
   checkFormat(meta.get('format'), file, false);
@@ -148,6 +190,27 @@ function claim(env: RootDatabase, dir: string, file: string): DataDir {
     actor,
     checkpoint: meta.get('clock'),
   };
+}
+
+/**
+ * Throws `StoreCorrupt` when the environment holds databases that are not a store's; returns
+ * whether it has the store's metadata database.
+ */
+function refuseForeign(env: RootDatabase, file: string): boolean {
+  const names = [...env.getKeys()].map(String);
+  if (names.some((name) => !OUR_DBS.includes(name))) {
+    throw new IpcError(
+      ErrorCode.StoreCorrupt,
+      `${file} is an LMDB environment but not a PluresDB store`,
+    );
+  }
+  return names.includes(META_DB);
+}
+
+/** Bytes of the data file in use: the pages up to the last one written. */
+export function bytesInUse(data: DataDir): number {
+  const stats = data.env.getStats() as { pageSize?: number; lastPageNumber?: number };
+  return ((stats.lastPageNumber ?? 0) + 1) * (stats.pageSize ?? 0);
 }
 
 /** Number of entries in `db` (LMDB keeps the count; no scan). */

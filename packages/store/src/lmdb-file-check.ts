@@ -22,21 +22,22 @@ const MIN_PAGE = 512;
 const MAX_PAGE = 65536;
 
 /**
- * Throws `StoreCorrupt` unless the data file at `file` is empty (a new store) or starts with
- * two valid LMDB meta pages whose newest one fits in the file. `StoreVersion` when the meta
- * pages carry an LMDB data version other than `expectedVersion`.
+ * Throws `StoreCorrupt` unless the data file at `file` is missing or empty (a new store) or
+ * starts with two valid LMDB meta pages whose newest one fits in the file. `StoreVersion` when
+ * the meta pages carry an LMDB data version other than `expectedVersion`. Returns whether the
+ * file holds an environment.
  */
-export function checkLmdbFile(file: string, expectedVersion = 2): void {
+export function checkLmdbFile(file: string, expectedVersion = 2): boolean {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (error) {
-    if (Reflect.get(error as object, 'code') === 'ENOENT') return;
+    if (Reflect.get(error as object, 'code') === 'ENOENT') return false;
     throw error;
   }
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return;
+    if (size === 0) return false;
     const first = readAt(fd, 0, Math.min(size, MAX_PAGE));
     const pageSize = metaPageSize(first, file, 0);
     if (size < 2 * pageSize) corrupt(file, `${size} bytes is shorter than its two meta pages`);
@@ -62,6 +63,7 @@ export function checkLmdbFile(file: string, expectedVersion = 2): void {
     const needed = (newest.lastPage + 1n) * BigInt(pageSize);
     if (needed > BigInt(size))
       corrupt(file, `its newest meta page needs ${needed} bytes, the file has ${size}`);
+    return true;
   } finally {
     closeSync(fd);
   }

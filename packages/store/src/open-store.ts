@@ -32,7 +32,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     DEFAULT_MAX_CLOCK_DRIFT_MS,
     'maxClockDriftMs',
   );
-  const data = openDataDir(options.path, durability);
+  const writemap = options.writemap ?? false;
+  if (typeof writemap !== 'boolean') throw invalidArgument('writemap must be a boolean');
+  if (writemap && durability !== 'process')
+    throw invalidArgument("writemap applies to durability 'process' only");
+  const data = await openDataDir(options.path, durability, writemap);
   try {
     let checkpoint: ReturnType<typeof parseCheckpoint>;
     try {

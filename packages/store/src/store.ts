@@ -4,12 +4,11 @@
 // server never parses or re-serialises data it only passes through.
 
 import { Buffer } from 'node:buffer';
-import { statSync } from 'node:fs';
 import { FramePool, IpcError, type Record as WireRecord } from '@pluresdb-ipc/protocol';
 import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { CommitQueue } from './commit-queue.ts';
-import { closeDataDir, type DataDir, entryCount } from './data-dir.ts';
+import { bytesInUse, closeDataDir, type DataDir, entryCount } from './data-dir.ts';
 import type { HybridClock } from './hlc.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { listPage } from './list-page.ts';
@@ -225,7 +224,7 @@ export class Store {
     return {
       records: entryCount(data.records),
       tombstones: entryCount(data.tombstones),
-      storeBytes: statSync(data.file).size,
+      storeBytes: bytesInUse(data),
       pendingWrites: queue.pendingWrites,
       subscribers: feed.size,
       seq: BigInt(queue.seq),

@@ -190,5 +190,13 @@ describe('bad options', () => {
       () => openStore({ path: tempDir(), maxValueBytes: -1 }),
       ErrorCode.InvalidArgument,
     );
+    await expectIpcError(
+      () => openStore({ path: tempDir(), writemap: 'yes' as never }),
+      ErrorCode.InvalidArgument,
+    );
+    await expectIpcError(
+      () => openStore({ path: tempDir(), durability: 'fsync', writemap: true }),
+      ErrorCode.InvalidArgument,
+    );
   });
 });

@@ -30,10 +30,12 @@ describe(`crash (kill -9), base seed ${baseSeed}`, () => {
     const durability = rep % 2 === 0 ? 'process' : 'fsync';
     // Every other 'process' run also commits half its writes in place (commitNow).
     const commits = rep % 4 === 2 ? 'mixed' : 'batched';
-    it(`seed ${seed}, durability ${durability}, ${commits} commits: every acknowledged write survives`, async () => {
+    // Half the 'process' runs, one of each kind of commits, use the writable memory map.
+    const map = rep % 8 === 2 || rep % 8 === 4 ? 'writemap' : 'pwrite';
+    it(`seed ${seed}, durability ${durability}, ${commits} commits, ${map}: every acknowledged write survives`, async () => {
       const next = random(seed);
       const path = tempDir('crash');
-      const child = startFixture('crash-writer', [path, durability, commits]);
+      const child = startFixture('crash-writer', [path, durability, commits, map]);
       const out = new LineReader(child);
       await out.waitFor((line) => line === 'ready');
       // Let it run 10-250 ms after its first acknowledgement, then kill it mid-stream.

@@ -46,6 +46,24 @@ describe('locked', () => {
     const second = await openStore({ path });
     await second.close();
   });
+
+  it('refuses the second of two opens started together on an existing store', async () => {
+    // With writemap an existing file is inspected read-only (an await) before the writable
+    // open: the directory must already count as open during that wait.
+    const path = await storeWithData();
+    const results = await Promise.allSettled([
+      openStore({ path, writemap: true }),
+      openStore({ path, writemap: true }),
+    ]);
+    const opened = results.filter((result) => result.status === 'fulfilled');
+    const refused = results.filter((result) => result.status === 'rejected');
+    expect(opened).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(Reflect.get(refused[0]?.reason as object, 'code')).toBe(ErrorCode.StoreLocked);
+    await (
+      opened[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof openStore>>>
+    ).value.close();
+  });
 });
 
 describe('format version', () => {
@@ -58,6 +76,7 @@ describe('format version', () => {
     await env.close();
     const before = hash(join(path, 'data.mdb'));
     await expectIpcError(() => openStore({ path }), ErrorCode.StoreVersion);
+    await expectIpcError(() => openStore({ path, writemap: true }), ErrorCode.StoreVersion);
     expect(hash(join(path, 'data.mdb'))).toBe(before);
   });
 });
@@ -126,6 +145,8 @@ describe('corrupt', () => {
     await env.close();
     const before = hash(join(path, 'data.mdb'));
     await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
+    // A writable map would extend the file: it is looked at read-only first.
+    await expectIpcError(() => openStore({ path, writemap: true }), ErrorCode.StoreCorrupt);
     expect(hash(join(path, 'data.mdb'))).toBe(before);
   });
 

@@ -1,4 +1,6 @@
 // The API of issue 3 against a real LMDB store on disk.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ErrorCode } from '@pluresdb-ipc/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, packHlc, type StoreEvent } from '../src/index.ts';
@@ -281,6 +283,22 @@ describe('lifecycle', () => {
     expect(stats.storeBytes).toBeGreaterThan(0);
     expect(stats.durability).toBe('process');
     await second.close();
+  });
+
+  it('reports the bytes in use, not the file size a writable map extends', async () => {
+    const path = tempDir();
+    const store = await openStore({ path, writemap: true });
+    const empty = store.stats().storeBytes;
+    for (let i = 0; i < 200; i++) await store.put(`k${i}`, { text: 'x'.repeat(4000) });
+    const full = store.stats().storeBytes;
+    // 200 values of ~4 KB: at least 800 KB more pages in use, and never past the file's end.
+    expect(full - empty).toBeGreaterThanOrEqual(800_000);
+    expect(full).toBeLessThanOrEqual(statSync(join(path, 'data.mdb')).size);
+    await store.close();
+    const reopened = await openStore({ path });
+    expect(reopened.stats().storeBytes).toBe(full);
+    expect(reopened.stats().records).toBe(200);
+    await reopened.close();
   });
 
   it('keeps the clock monotonic across a reopen when the wall clock went back', async () => {

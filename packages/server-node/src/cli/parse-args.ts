@@ -9,6 +9,7 @@ const options = {
   'ring-bytes': { type: 'string' },
   'max-value-bytes': { type: 'string' },
   durability: { type: 'string' },
+  writemap: { type: 'boolean' },
   'secret-file': { type: 'string' },
   'spin-micros': { type: 'string' },
   timeout: { type: 'string' },

@@ -12,6 +12,9 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
   if (durability !== undefined && durability !== 'process' && durability !== 'fsync') {
     throw new UsageError('--durability must be "process" or "fsync"');
   }
+  if (values.writemap === true && durability === 'fsync') {
+    throw new UsageError('--writemap goes with --durability process only');
+  }
   const options: ServeOptions = {
     ...(values.channel === undefined ? {} : { channel: values.channel }),
     ...(values.data === undefined ? {} : { dataDir: values.data }),
@@ -25,6 +28,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       ? {}
       : { maxValueBytes: positiveInteger(values['max-value-bytes'], '--max-value-bytes') }),
     ...(durability === undefined ? {} : { durability }),
+    ...(values.writemap === undefined ? {} : { writemap: values.writemap }),
     ...(values['spin-micros'] === undefined
       ? {}
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
