@@ -31,6 +31,7 @@ describe('locked', () => {
     await out.waitFor((line) => line === 'ready');
     const error = await expectIpcError(() => openStore({ path }), ErrorCode.StoreLocked);
     expect(error.message).toContain(String(child.pid));
+    await expectIpcError(() => openStore({ path, writemap: true }), ErrorCode.StoreLocked);
     child.kill('SIGKILL');
     await exited(child);
     const store = await openStore({ path });
