@@ -398,7 +398,7 @@ export interface StatsResult {
   readonly records: bigint;
   /** Deleted records kept as tombstones. */
   readonly tombstones: bigint;
-  /** Bytes the store occupies on disk. */
+  /** Bytes of the store's data file in use (its pages up to the last one written). */
   readonly storeBytes: bigint;
   /** Connected clients. */
   readonly clients: number;
