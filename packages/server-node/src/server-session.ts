@@ -13,7 +13,6 @@ import {
   errorCodeName,
   type Hello,
   IpcError,
-  now,
   Outbox,
   type ProcessIdentity,
   type Request,
@@ -58,8 +57,6 @@ export class ServerSession {
   ended = false;
   /** The client's name and runtime from Hello, for logs. */
   label = '';
-  /** When a frame was last read with more behind it (ms on the {@link now} clock). */
-  private backlogAt = Number.NEGATIVE_INFINITY;
 
   constructor(core: ServerCore, slot: number, client: ProcessIdentity) {
     this.core = core;
@@ -108,7 +105,6 @@ export class ServerSession {
         break;
       }
       progressed = true;
-      if (this.reader.hasData()) this.backlogAt = now();
       this.handleFrame(bytes);
     }
     return progressed;
@@ -145,14 +141,9 @@ export class ServerSession {
     return this.reader.hasData();
   }
 
-  /**
-   * True when the client published requests not read yet, or had several waiting at once
-   * within the last `recentMs` (it pipelines: answered one at a time, it would settle into
-   * sending one at a time).
-   */
-  busy(recentMs: number): boolean {
-    if (this.ended) return false;
-    return this.reader.hasData() || now() - this.backlogAt < recentMs;
+  /** True when the client published requests not read yet. */
+  hasUnread(): boolean {
+    return !this.ended && this.reader.hasData();
   }
 
   /** True while output waits for room in the client's ring. */

@@ -49,10 +49,10 @@ interface Issued {
   error?: unknown;
 }
 
-// The writes that share one lmdb-js transaction promise: positions [start, end) of the
-// issued list, counted from the queue's creation.
+// The writes that share one transaction: positions [start, end) of the issued list, counted
+// from the queue's creation. `promise` is lmdb-js's for a batch, absent for a held group.
 interface Group {
-  readonly promise: Promise<boolean>;
+  readonly promise: Promise<boolean> | undefined;
   readonly start: number;
   end: number;
 }
@@ -88,9 +88,16 @@ export class CommitQueue {
   #failure: IpcError | undefined;
   #idle: (() => void)[] = [];
   #inFlight = 0;
+  // While commitTogether holds writes: where its first one sits in the issued list (counted
+  // as group positions are), else -1; and the changes held so far.
+  #heldStart = -1;
+  #held: Change[] = [];
   readonly #commitNow: (() => boolean) | undefined;
+  readonly #inPlace: boolean;
 
   /**
+   * @param inPlace whether writes may commit synchronously on the caller's thread (durability
+   * `'process'`; with `'fsync'` that would hold the thread for the device's flush).
    * @param commitNow asked when a write is issued with none pending: true commits it at once,
    * synchronously (see {@link StoreOptions.commitNow}); absent, every write is batched.
    */
@@ -99,6 +106,7 @@ export class CommitQueue {
     feed: ChangeFeed,
     clock: HybridClock,
     seqCeiling: number,
+    inPlace: boolean,
     commitNow?: () => boolean,
   ) {
     this.#data = data;
@@ -106,7 +114,8 @@ export class CommitQueue {
     this.#clock = clock;
     this.#seq = seqCeiling;
     this.#seqCeiling = seqCeiling;
-    this.#commitNow = commitNow;
+    this.#inPlace = inPlace;
+    this.#commitNow = inPlace ? commitNow : undefined;
   }
 
   /** The error that stopped the queue after a failed commit; writes are refused after it. */
@@ -156,12 +165,19 @@ export class CommitQueue {
   issue(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (changes.length === 0) return Promise.resolve(result);
-    if (this.#inFlight === 0 && this.#commitNow?.() === true)
+    const holding = this.#heldStart >= 0;
+    // The first write of a commitTogether call, too, may commit at once if nothing waits.
+    if (
+      this.#inFlight === 0 &&
+      (!holding || this.#held.length === 0) &&
+      this.#commitNow?.() === true
+    )
       return this.#commitInPlace(changes, result);
-    this.#checkpoint(changes.length);
     let last: Promise<boolean> | undefined;
+    if (!holding) this.#checkpoint(changes.length);
     for (const change of changes) {
-      last = this.#write(change);
+      if (holding) this.#held.push(change);
+      else last = this.#write(change);
       const { id, bytes, live } = change;
       const pinned = this.#pinned.get(id);
       if (pinned === undefined) this.#pinned.set(id, { bytes, live, refs: 1 });
@@ -182,6 +198,7 @@ export class CommitQueue {
     });
     const issued: Issued = { changes, firstSeq, result, resolve, reject, state: 'pending' };
     this.#issued.push(issued);
+    if (holding) return promise;
     // lmdb-js hands every write of one transaction the same promise: settle them as a group,
     // with one callback per transaction rather than one per write.
     const group = this.#group;
@@ -189,14 +206,59 @@ export class CommitQueue {
       group.end = this.#trimmed + this.#issued.length;
     } else {
       const end = this.#trimmed + this.#issued.length;
-      const fresh: Group = { promise: last as Promise<boolean>, start: end - 1, end };
+      const batch = last as Promise<boolean>;
+      const fresh: Group = { promise: batch, start: end - 1, end };
       this.#group = fresh;
-      fresh.promise.then(
+      batch.then(
         () => this.#settle(fresh, 'committed', undefined),
         (error: unknown) => this.#settle(fresh, 'failed', error),
       );
     }
     return promise;
+  }
+
+  /**
+   * Runs `fn`; the writes it issues commit together, synchronously, in one transaction when it
+   * returns (or throws), and are then published and acknowledged in order: a server wraps each
+   * pass over its clients in this, so pipelined writes share a commit without waiting for
+   * lmdb-js's batch thread. Writes are held only when none is in flight (older ones must
+   * commit first) and the durability mode allows commits in place; otherwise `fn` just runs.
+   */
+  commitTogether<T>(fn: () => T): T {
+    if (!this.#inPlace || this.#heldStart >= 0 || this.#inFlight > 0) return fn();
+    // No allocation for a call that writes nothing: a server makes one per pass.
+    this.#heldStart = this.#trimmed + this.#issued.length;
+    try {
+      return fn();
+    } finally {
+      const start = this.#heldStart;
+      this.#heldStart = -1;
+      if (this.#held.length > 0) {
+        const changes = this.#held;
+        this.#held = [];
+        this.#commitHeld(changes, start);
+      }
+    }
+  }
+
+  #commitHeld(changes: readonly Change[], start: number): void {
+    const group: Group = { promise: undefined, start, end: this.#trimmed + this.#issued.length };
+    const ceiling = this.#seqCeiling;
+    const checkpointMs = this.#checkpointMs;
+    try {
+      this.#data.env.transactionSync(() => {
+        // Their sequence numbers were given out as they were issued: cover them all.
+        this.#checkpoint(0);
+        for (const change of changes) this.#write(change);
+      });
+    } catch (error) {
+      // The transaction aborted whole: nothing of it, checkpoint included, was written.
+      this.#seqCeiling = ceiling;
+      this.#checkpointMs = checkpointMs;
+      this.#settle(group, 'failed', error);
+      return;
+    }
+    this.#settle(group, 'committed', undefined);
   }
 
   /**

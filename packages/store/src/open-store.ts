@@ -49,8 +49,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const clock = new HybridClock(options.wallClock ?? Date.now, checkpoint.hlc);
     const feed = new ChangeFeed(options.onListenerError ?? reportListenerError);
     // With fsync, a commit in place would hold the thread for the device's flush: always batch.
-    const commitNow = durability === 'process' ? options.commitNow : undefined;
-    const queue = new CommitQueue(data, feed, clock, checkpoint.seq, commitNow);
+    const inPlace = durability === 'process';
+    const queue = new CommitQueue(data, feed, clock, checkpoint.seq, inPlace, options.commitNow);
     const actor = options.actor ?? data.actor;
     return new Store({
       data,

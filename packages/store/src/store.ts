@@ -235,6 +235,18 @@ export class Store {
     };
   }
 
+  /**
+   * Runs `fn` and returns what it returns; the writes it issues are committed together, in one
+   * synchronous transaction, when it is done ([spec](../../../spec/crdt.md#durability)): each
+   * resolves (and is published) only after that commit, so reads inside `fn` see none of them.
+   * In `'fsync'` mode, or while earlier writes are still in flight, `fn` just runs and its
+   * writes batch as usual.
+   */
+  commitTogether<T>(fn: () => T): T {
+    this.#assertOpen();
+    return this.#parts.queue.commitTogether(fn);
+  }
+
   /** Waits for issued writes, ends subscriptions, releases the directory. Idempotent. */
   close(): Promise<void> {
     this.#closed = true;

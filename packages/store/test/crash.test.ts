@@ -28,10 +28,19 @@ describe(`crash (kill -9), base seed ${baseSeed}`, () => {
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const seed = baseSeed + rep;
     const durability = rep % 2 === 0 ? 'process' : 'fsync';
-    // Every other 'process' run also commits half its writes in place (commitNow).
-    const commits = rep % 4 === 2 ? 'mixed' : 'batched';
-    // Half the 'process' runs, one of each kind of commits, use the writable memory map.
-    const map = rep % 8 === 2 || rep % 8 === 4 ? 'writemap' : 'pwrite';
+    // 'process' runs cycle through the ways to commit: batched, half in place (commitNow) or
+    // held by commitTogether, each with pwrite and with the writable memory map.
+    const [commits, map] =
+      durability === 'fsync'
+        ? ['batched', 'pwrite']
+        : ([
+            ['batched', 'pwrite'],
+            ['mixed', 'writemap'],
+            ['together', 'pwrite'],
+            ['batched', 'writemap'],
+            ['mixed', 'pwrite'],
+            ['together', 'writemap'],
+          ][(rep / 2) % 6] as [string, string]);
     it(`seed ${seed}, durability ${durability}, ${commits} commits, ${map}: every acknowledged write survives`, async () => {
       const next = random(seed);
       const path = tempDir('crash');
