@@ -197,9 +197,12 @@ class Connection {
 
   #read(chunk: Buffer): void {
     if (this.#finishing) return;
-    // Every answer a chunk of pipelined requests produces at once leaves in one write.
+    // Every answer a chunk of pipelined requests produces at once leaves in one write, and its
+    // puts commit together, as the IPC server's pass does.
     this.#socket.cork();
-    const ok = this.#frames.push(chunk, (frame) => this.#request(frame));
+    const ok = this.#store.commitTogether(() =>
+      this.#frames.push(chunk, (frame) => this.#request(frame)),
+    );
     this.#socket.uncork();
     if (!ok) this.#socket.destroy();
   }

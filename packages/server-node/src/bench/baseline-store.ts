@@ -1,6 +1,8 @@
 // The store a baseline (HTTP, Unix socket, in-process) serves: opened with the IPC server's
 // commit policy, so the baselines compare with it on transport alone. A put with no other put
-// outstanding commits in place; one among others is batched with them.
+// outstanding commits in place; one among others is batched with them (the Unix-socket server
+// also holds the puts of one chunk of requests with commitTogether, as the IPC server holds a
+// pass's; HTTP requests and in-process calls come one per event turn, with no such pass).
 import { openStore, type Store } from '@pluresdb-ipc/store';
 
 /**
