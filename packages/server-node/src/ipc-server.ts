@@ -297,8 +297,8 @@ export class IpcServer implements ServerCore {
       this.lastDoorbell = doorbell;
       progressed = this.scanSlots();
     }
-    // The writes of one pass commit together, in place, when it ends (~4–11 µs for the lot,
-    // against ~50 µs for lmdb-js's batch thread to commit and settle them).
+    // The writes of one pass commit together, in place, when it ends: one commit (~4–11 µs)
+    // for the lot, where lmdb-js's batch thread took ~50 µs to commit and settle them.
     if (this.store.commitTogether(this.serviceSessions)) progressed = true;
     return progressed;
   }

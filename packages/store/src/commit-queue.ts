@@ -49,10 +49,10 @@ interface Issued {
   error?: unknown;
 }
 
-// The writes that share one transaction: positions [start, end) of the issued list, counted
-// from the queue's creation. `promise` is lmdb-js's for a batch, absent for a held group.
+// The writes that share one lmdb-js transaction promise: positions [start, end) of the
+// issued list, counted from the queue's creation.
 interface Group {
-  readonly promise: Promise<boolean> | undefined;
+  readonly promise: Promise<boolean>;
   readonly start: number;
   end: number;
 }
@@ -206,12 +206,15 @@ export class CommitQueue {
       group.end = this.#trimmed + this.#issued.length;
     } else {
       const end = this.#trimmed + this.#issued.length;
-      const batch = last as Promise<boolean>;
-      const fresh: Group = { promise: batch, start: end - 1, end };
+      const fresh: Group = { promise: last as Promise<boolean>, start: end - 1, end };
       this.#group = fresh;
-      batch.then(
-        () => this.#settle(fresh, 'committed', undefined),
-        (error: unknown) => this.#settle(fresh, 'failed', error),
+      const settle = (state: 'committed' | 'failed', error: unknown): void => {
+        if (this.#group === fresh) this.#group = undefined;
+        this.#settle(fresh.start, fresh.end, state, error);
+      };
+      fresh.promise.then(
+        () => settle('committed', undefined),
+        (error: unknown) => settle('failed', error),
       );
     }
     return promise;
@@ -242,23 +245,31 @@ export class CommitQueue {
   }
 
   #commitHeld(changes: readonly Change[], start: number): void {
-    const group: Group = { promise: undefined, start, end: this.#trimmed + this.#issued.length };
+    const end = this.#trimmed + this.#issued.length;
+    // Their sequence numbers were given out as they were issued: the checkpoint covers them.
+    const error = this.#commitSync(changes, 0);
+    this.#settle(start, end, error === undefined ? 'committed' : 'failed', error);
+  }
+
+  /**
+   * Writes `changes` in one synchronous transaction, the checkpoint first if the sequence
+   * numbers (`reserve` more than those given out) or the clock need it. Returns the error when
+   * it aborted; then nothing of it, checkpoint included, was written.
+   */
+  #commitSync(changes: readonly Change[], reserve: number): IpcError | undefined {
     const ceiling = this.#seqCeiling;
     const checkpointMs = this.#checkpointMs;
     try {
       this.#data.env.transactionSync(() => {
-        // Their sequence numbers were given out as they were issued: cover them all.
-        this.#checkpoint(0);
+        this.#checkpoint(reserve);
         for (const change of changes) this.#write(change);
       });
+      return undefined;
     } catch (error) {
-      // The transaction aborted whole: nothing of it, checkpoint included, was written.
       this.#seqCeiling = ceiling;
       this.#checkpointMs = checkpointMs;
-      this.#settle(group, 'failed', error);
-      return;
+      return storeError(error, this.#data.path, 'committing to');
     }
-    this.#settle(group, 'committed', undefined);
   }
 
   /**
@@ -268,19 +279,8 @@ export class CommitQueue {
    * ~4 with the writable map).
    */
   #commitInPlace(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
-    const ceiling = this.#seqCeiling;
-    const checkpointMs = this.#checkpointMs;
-    try {
-      this.#data.env.transactionSync(() => {
-        this.#checkpoint(changes.length);
-        for (const change of changes) this.#write(change);
-      });
-    } catch (error) {
-      // The transaction aborted whole: nothing of it, checkpoint included, was written.
-      this.#seqCeiling = ceiling;
-      this.#checkpointMs = checkpointMs;
-      return Promise.reject(storeError(error, this.#data.path, 'committing to'));
-    }
+    const error = this.#commitSync(changes, changes.length);
+    if (error !== undefined) return Promise.reject(error);
     const firstSeq = this.#seq + 1;
     this.#seq += changes.length;
     if (this.#feed.size > 0) {
@@ -303,11 +303,11 @@ export class CommitQueue {
     return change.from === 'records' ? records.remove(id) : put;
   }
 
-  #settle(group: Group, state: 'committed' | 'failed', error: unknown): void {
-    if (this.#group === group) this.#group = undefined;
-    // Indexes shift when the drained head is trimmed: locate the group by identity.
+  /** Marks the writes at positions [start, end) (see Group) finished, and drains the queue. */
+  #settle(start: number, end: number, state: 'committed' | 'failed', error: unknown): void {
+    // Indexes shift when the drained head is trimmed: positions are absolute.
     const base = this.#trimmed;
-    for (let k = group.start - base; k < group.end - base; k++) {
+    for (let k = start - base; k < end - base; k++) {
       const issued = this.#issued[k];
       if (issued === undefined) continue;
       issued.state = state;
