@@ -26,6 +26,7 @@ import {
   type VerifyLimits,
 } from '@pluresdb-ipc/protocol';
 import type { StoreEvent } from '@pluresdb-ipc/store';
+import { BurstWake } from './burst-wake.ts';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';
 
@@ -43,7 +44,7 @@ export class ServerSession {
   private readonly responseRing: RingView;
   private readonly reader: RingReader;
   private readonly writer: RingWriter;
-  private readonly doorbellWord: number;
+  private readonly wake: BurstWake;
   private readonly outbox: Outbox;
   private established = false;
   private readonly subscriptions = new Map<bigint, () => void>();
@@ -68,7 +69,11 @@ export class ServerSession {
     this.reader = new RingReader(this.requestRing, core.options.maxFrameBytes);
     this.writer = new RingWriter(this.responseRing);
     this.outbox = new Outbox(this.writer, core.spill);
-    this.doorbellWord = control.slotWord(layout, slot, SlotWord.doorbell);
+    const doorbellWord = control.slotWord(layout, slot, SlotWord.doorbell);
+    this.wake = new BurstWake(
+      () => ringDoorbell(control.words, doorbellWord, core.futex),
+      () => this.clientSleeping(),
+    );
     this.limits = { ...defaultVerifyLimits, maxBytes: core.options.maxFrameBytes };
     this.context = {
       store: core.store,
@@ -107,6 +112,7 @@ export class ServerSession {
       progressed = true;
       this.handleFrame(bytes);
     }
+    this.wake.endBurst();
     return progressed;
   }
 
@@ -176,7 +182,7 @@ export class ServerSession {
     const { control, layout } = this.core;
     control.setEndCode(layout, this.slot, code);
     control.transition(layout, this.slot, SlotState.Serving, SlotState.Ended);
-    this.wakeClient();
+    this.wake.ringNow();
     if (code !== ErrorCode.Unavailable || reason !== 'server stopping') {
       this.core.log(
         `session ${this.slot} (${this.describe()}) ended: ${errorCodeName(code)}: ${reason}`,
@@ -395,7 +401,16 @@ export class ServerSession {
     if (this.writer.publish()) this.wakeClient();
   }
 
+  /** Rings the client's doorbell, once per burst of output (BurstWake). */
   private wakeClient(): void {
-    ringDoorbell(this.core.control.words, this.doorbellWord, this.core.futex);
+    this.wake.request();
+  }
+
+  /** True while the client announces a sleep on either of its rings. */
+  private clientSleeping(): boolean {
+    return (
+      Atomics.load(this.responseRing.control, RingView.readerSleepingWord) !== 0 ||
+      Atomics.load(this.requestRing.control, RingView.writerSleepingWord) !== 0
+    );
   }
 }
