@@ -1,5 +1,6 @@
 // Every store failure is an IpcError with a schema ErrorCode (spec/crdt.md#errors); this file
 // is the one place that turns OS and LMDB failures into those codes.
+import { statfsSync } from 'node:fs';
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 
 /** An `InvalidArgument` error: the caller's input is not acceptable. */
@@ -29,14 +30,23 @@ const MDB_MAP_FULL = -30792;
 const readOnlyErrnos = new Set<number | string>([1, 13, 30, 'EPERM', 'EACCES', 'EROFS']);
 const lockedErrnos = new Set<number | string>([11, 16, 'EAGAIN', 'EBUSY', 'EWOULDBLOCK']);
 const fullErrnos = new Set<number | string>([28, 122, MDB_MAP_FULL, 'ENOSPC', 'EDQUOT']);
+const ioErrnos = new Set<number | string>([5, 'EIO']);
+/** Free space under which an I/O error while writing is taken for a full disk. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
 const corruptCodes = new Set<number>([MDB_INVALID, MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_PANIC]);
 
 /**
  * Translates a failure to open or write the data directory at `path` into a store error code:
  * permissions → StoreReadOnly, LMDB format damage → StoreCorrupt, an LMDB version mismatch →
  * StoreVersion, a busy lock → StoreLocked, anything else → Internal. IpcErrors pass through.
+ * `freeBytes` reads the free space of the file system holding `path` (undefined if unknown).
  */
-export function storeError(error: unknown, path: string, doing: string): IpcError {
+export function storeError(
+  error: unknown,
+  path: string,
+  doing: string,
+  freeBytes: (path: string) => number | undefined = freeBytesAt,
+): IpcError {
   if (IpcError.is(error)) return error;
   const code = errorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
@@ -56,7 +66,29 @@ export function storeError(error: unknown, path: string, doing: string): IpcErro
   if (code !== undefined && fullErrnos.has(code)) {
     return new IpcError(ErrorCode.Internal, say('disk or quota full'), { cause: error });
   }
+  if (code !== undefined && ioErrnos.has(code)) {
+    // LMDB reports a commit whose write of several pages came out short as EIO, not ENOSPC
+    // (measured: 16 puts committed together on a full 20 MiB tmpfs). The free space tells a
+    // full disk from a failing one.
+    const free = freeBytes(path);
+    if (free !== undefined && free < NEARLY_FULL_BYTES) {
+      return new IpcError(ErrorCode.Internal, say(`disk full (${free} bytes free)`), {
+        cause: error,
+      });
+    }
+    return new IpcError(ErrorCode.Internal, say('I/O error'), { cause: error });
+  }
   return new IpcError(ErrorCode.Internal, say('failed'), { cause: error });
+}
+
+/** Free bytes for unprivileged writers on the file system holding `path`, if it can tell. */
+function freeBytesAt(path: string): number | undefined {
+  try {
+    const stats = statfsSync(path);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorCode(error: unknown): number | string | undefined {

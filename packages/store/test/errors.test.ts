@@ -8,6 +8,7 @@ import { ErrorCode } from '@pluresdb-ipc/protocol';
 import { open } from 'lmdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.ts';
+import { storeError } from '../src/store-errors.ts';
 import { exited, LineReader, startFixture } from './child.ts';
 import { expectIpcError, removeTempDirs, tempDir } from './helpers.ts';
 
@@ -172,5 +173,38 @@ describe('corrupt', () => {
     const file = join(tempDir(), 'plain');
     writeFileSync(file, 'x');
     await expectIpcError(() => openStore({ path: file }), ErrorCode.InvalidArgument);
+  });
+});
+
+describe('failed commits', () => {
+  // LMDB reports a commit of several pages that came out short as EIO (code 5), not ENOSPC:
+  // measured with 16 puts committed together on a full 20 MiB tmpfs.
+  const eio = Object.assign(new Error('Input/output error'), { code: 5 });
+
+  it('names a full disk when an I/O error comes with under 1 MiB free', () => {
+    const error = storeError(eio, '/data', 'committing to', () => 4096);
+    expect(error.code).toBe(ErrorCode.Internal);
+    expect(error.message).toContain('committing to /data: disk full (4096 bytes free)');
+    expect(error.cause).toBe(eio);
+  });
+
+  it('calls it an I/O error when there is room, or the free space is unknown', () => {
+    expect(storeError(eio, '/data', 'committing to', () => 2 ** 30).message).toContain(
+      'committing to /data: I/O error (Input/output error)',
+    );
+    expect(storeError(eio, '/data', 'committing to', () => undefined).message).toContain(
+      'I/O error',
+    );
+    // The real file system under a temp directory has room.
+    expect(storeError(eio, tempDir(), 'committing to').message).toContain('I/O error');
+  });
+
+  it('names ENOSPC and EDQUOT as disk or quota full, whatever the free space', () => {
+    for (const code of [28, 122, 'ENOSPC']) {
+      const error = Object.assign(new Error('No space left on device'), { code });
+      expect(storeError(error, '/data', 'committing to', () => 2 ** 30).message).toContain(
+        'disk or quota full',
+      );
+    }
   });
 });
