@@ -73,7 +73,15 @@ export {
 } from './transport/segment-name.ts';
 export { now, POLLS_PER_CLOCK_READ } from './wire/clock.ts';
 export { FrameBuilder } from './wire/frame-builder.ts';
-export { getAnswerCodec, type KeyRequestType, keyRequestCodec } from './wire/hot-frames.ts';
+export {
+  getAnswerCodec,
+  type KeyRequestType,
+  type KeyValueRequestType,
+  keyRequestCodec,
+  keyValueRequestCodec,
+  WriteAnswerCodec,
+} from './wire/hot-frames.ts';
+export { KeyValueFrameCodec } from './wire/key-value-frame.ts';
 export { WireReader } from './wire/reader.ts';
 export { TailFrameCodec, type TailKind, type TailPrototype } from './wire/tail-frame.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';

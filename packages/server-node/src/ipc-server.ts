@@ -15,6 +15,7 @@ import {
   IpcError,
   isValidRingCapacity,
   keyRequestCodec,
+  keyValueRequestCodec,
   MAX_CLIENTS,
   MAX_SEGMENT_BYTES,
   now,
@@ -29,6 +30,7 @@ import {
   SlotWord,
   SpillBuffers,
   segmentLayout,
+  WriteAnswerCodec,
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { createChannelSegment } from './channel-segment.ts';
@@ -93,6 +95,8 @@ export class IpcServer implements ServerCore {
   readonly builder = new FrameBuilder(4096);
   readonly getAnswers = getAnswerCodec();
   readonly getRequests = keyRequestCodec('Get');
+  readonly putRequests = keyValueRequestCodec('Put');
+  readonly writeAnswers = new WriteAnswerCodec();
   readonly spill = new SpillBuffers(SPILL_RETAIN_BYTES);
   readonly identity: ProcessIdentity;
   readonly version = version;

@@ -3,10 +3,12 @@ import type {
   AsyncFutex,
   ControlView,
   FrameBuilder,
+  KeyValueFrameCodec,
   ProcessIdentity,
   SegmentLayout,
   SpillBuffers,
   TailFrameCodec,
+  WriteAnswerCodec,
 } from '@pluresdb-ipc/protocol';
 import type { Store } from '@pluresdb-ipc/store';
 import type { ResolvedServeOptions } from './server-options.ts';
@@ -24,6 +26,10 @@ export interface ServerCore {
   readonly getAnswers: TailFrameCodec<Uint8Array>;
   /** Get requests, decoded without the generic verifier and decoder. */
   readonly getRequests: TailFrameCodec<string>;
+  /** Put requests, decoded the same way (KeyValueFrameCodec). */
+  readonly putRequests: KeyValueFrameCodec;
+  /** A write's answer, encoded by writing only the id, timestamp and count. */
+  readonly writeAnswers: WriteAnswerCodec;
   /** Reused buffers for big frames waiting for room in a ring. */
   readonly spill: SpillBuffers;
   readonly identity: ProcessIdentity;

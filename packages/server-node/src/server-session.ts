@@ -206,7 +206,9 @@ export class ServerSession {
     let request: Request;
     try {
       const message = (
-        this.core.getRequests.decode(bytes, this.limits) ?? decodeFrame(bytes, this.limits)
+        this.core.getRequests.decode(bytes, this.limits) ??
+        this.core.putRequests.decode(bytes, this.limits) ??
+        decodeFrame(bytes, this.limits)
       ).message;
       if (message.type !== 'Request')
         throw new IpcError(ErrorCode.Malformed, `a client sent a ${message.type}`);
@@ -349,9 +351,11 @@ export class ServerSession {
     const frame =
       body.type === 'GetResult' && body.value.value !== undefined
         ? this.core.getAnswers.encode(this.core.builder, id, body.value.value)
-        : encodeFrame(this.core.builder, {
-            message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
-          });
+        : body.type === 'WriteResult'
+          ? this.core.writeAnswers.encode(this.core.builder, id, body.value.hlc, body.value.count)
+          : encodeFrame(this.core.builder, {
+              message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
+            });
     if (frame.length > this.core.options.maxFrameBytes) {
       this.sendError(
         id,

@@ -15,7 +15,7 @@ import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
 import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import { FrameBuilder } from '../wire/frame-builder.ts';
-import { getAnswerCodec } from '../wire/hot-frames.ts';
+import { getAnswerCodec, WriteAnswerCodec } from '../wire/hot-frames.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
 import {
   type CallOptions,
@@ -56,6 +56,8 @@ export class ClientCore {
   private readonly requests = new RequestFrames(new FrameBuilder(1024));
   /** Reads a get's answer without the generic verifier and decoder (see TailFrameCodec). */
   private readonly answers = getAnswerCodec();
+  /** Reads a write's answer the same way (see WriteAnswerCodec). */
+  private readonly writeAnswers = new WriteAnswerCodec();
   private nextId = 1;
   private pumping: Promise<void> | undefined;
   private reconnecting: Promise<void> | undefined;
@@ -292,8 +294,11 @@ export class ClientCore {
       progressed = true;
       let message: ReturnType<typeof decodeFrame>['message'];
       try {
-        message = (this.answers.decode(bytes, this.limits) ?? decodeFrame(bytes, this.limits))
-          .message;
+        message = (
+          this.answers.decode(bytes, this.limits) ??
+          this.writeAnswers.decode(bytes, this.limits) ??
+          decodeFrame(bytes, this.limits)
+        ).message;
       } catch (error) {
         this.lose(session, IpcError.from(error, ErrorCode.Malformed));
         return true;

@@ -1,7 +1,12 @@
-// The frames a get exchanges, as TailFrameCodecs: the requests that carry only a key, and the
-// answer that carries a value. Their prototypes build the objects `decodeFrame` returns.
+// The frames of a get and of a write, through codecs that write only what varies behind a
+// fixed part made once: the requests that carry only a key and a get's answer
+// (TailFrameCodec), the requests that carry a key and a value (KeyValueFrameCodec), and a
+// write's answer (WriteAnswerCodec). Their prototypes build the objects `decodeFrame` returns.
 import { ErrorCode, type Frame, type RequestBody } from '../gen/types.ts';
+import { KeyValueFrameCodec } from './key-value-frame.ts';
 import { TailFrameCodec } from './tail-frame.ts';
+
+export { WriteAnswerCodec } from './write-answer-frame.ts';
 
 /** A request whose body holds nothing but a key. */
 export type KeyRequestType = Extract<RequestBody, { type: 'Get' | 'GetRecord' | 'Delete' }>['type'];
@@ -30,6 +35,18 @@ export function getAnswerCodec(): TailFrameCodec<Uint8Array> {
           body: { type: 'GetResult', value: { value } },
         },
       },
+    }),
+  );
+}
+
+/** A request whose body holds a key and a value. */
+export type KeyValueRequestType = Extract<RequestBody, { type: 'Put' | 'Patch' }>['type'];
+
+/** The codec of `type` requests (`Request{id, body: type{key, value}}`). */
+export function keyValueRequestCodec(type: KeyValueRequestType): KeyValueFrameCodec {
+  return new KeyValueFrameCodec(
+    (id, key, value): Frame => ({
+      message: { type: 'Request', value: { id, body: { type, value: { key, value } } } },
     }),
   );
 }

@@ -11,12 +11,20 @@
 //   accepts, so it is read without walking the schema (fuzzed against the verifier).
 // Each costs tens of ns where the generic path takes 150-450 (`pnpm bench:codec`), and a get
 // does all four (client encode, server decode, server encode, client decode).
-import { IpcError } from '../errors.ts';
 import type { Frame } from '../gen/types.ts';
-import { verifyFrameBytes } from '../gen/verifiers.ts';
 import { encodeFrame } from '../gen/writers.ts';
 import { FrameBuilder } from './frame-builder.ts';
-import { readI32, readU32 } from './little-endian.ts';
+import {
+  type FixedWords,
+  fixedWords,
+  LimitsCheck,
+  PROBE_A,
+  PROBE_B,
+  readU64,
+  WordMatcher,
+  writeU64,
+} from './frame-front.ts';
+import { readU32 } from './little-endian.ts';
 import { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './utf8.ts';
 import type { VerifyLimits } from './verifier.ts';
 
@@ -30,11 +38,7 @@ export type TailKind = 'string' | 'bytes';
 export type TailPrototype<T> = (id: bigint, tail: T) => Frame;
 
 /** Tails longer than this go through the generic writers (their copy dominates anyway). */
-const MAX_TEMPLATE_TAIL = 64 * 1024;
-/** Two ids that differ in every byte: where their frames differ is where the id lies. */
-const PROBE_A = 0x0123456789abcdefn;
-const PROBE_B = 0xfedcba9876543210n;
-const TWO_POW_32 = 2 ** 32;
+export const MAX_TEMPLATE_TAIL = 64 * 1024;
 
 /** The front part of the frames whose tail size is one class modulo 8. */
 interface SizeClass {
@@ -47,8 +51,8 @@ interface SizeClass {
   last: Uint8Array<ArrayBuffer> | undefined;
   /** A whole frame of this class, from the generic writers (checked against verify limits). */
   readonly sample: Uint8Array;
-  /** The front part as little-endian 32-bit words. */
-  readonly frontWords: Int32Array;
+  /** The front part's words, the id's masked out. */
+  readonly front: FixedWords;
 }
 
 /**
@@ -58,17 +62,8 @@ interface SizeClass {
  */
 export class TailFrameCodec<T extends string | Uint8Array> {
   private readonly classes: readonly [SizeClass, SizeClass];
-  /** The buffer of the last frame decoded, and an Int32Array over all of it. */
-  private wordsBuffer: ArrayBufferLike | undefined;
-  private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /**
-   * The limits last checked in {@link decode}, by value (each server session has its own
-   * object, and sessions interleave), and whether this shape is within them.
-   */
-  private checkedMaxBytes = -1;
-  private checkedMaxDepth = -1;
-  private checkedMaxTables = -1;
-  private withinLimits = false;
+  private readonly matcher = new WordMatcher();
+  private readonly limits: LimitsCheck;
 
   /**
    * @param kind whether the tail is a string or a byte vector.
@@ -80,6 +75,7 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     private readonly prototype: TailPrototype<T>,
   ) {
     this.classes = [this.learn(0), this.learn(4)];
+    this.limits = new LimitsCheck(this.classes.map((sizeClass) => sizeClass.sample));
   }
 
   /**
@@ -109,27 +105,19 @@ export class TailFrameCodec<T extends string | Uint8Array> {
    * the caller decodes (and verifies) it the generic way. A value read is a view of `bytes`.
    */
   decode(bytes: Uint8Array, limits: VerifyLimits): Frame | undefined {
-    if (
-      limits.maxBytes !== this.checkedMaxBytes ||
-      limits.maxDepth !== this.checkedMaxDepth ||
-      limits.maxTables !== this.checkedMaxTables
-    ) {
-      this.checkLimits(limits);
-    }
-    if (!this.withinLimits || bytes.length > limits.maxBytes) return undefined;
+    if (!this.limits.within(limits) || bytes.length > limits.maxBytes) return undefined;
     const length = bytes.length;
     for (const sizeClass of this.classes) {
       const { frontBytes, idAt } = sizeClass;
       if (length < frontBytes + 4) continue;
       const tailLength = readU32(bytes, frontBytes);
       if (tailLength > length || frontBytes + this.tailBytes(tailLength) !== length) continue;
-      if (!this.sameFront(bytes, sizeClass)) continue;
+      if (!this.matcher.matches(bytes, sizeClass.front)) continue;
       const low = readU32(bytes, idAt);
       const high = readU32(bytes, idAt + 4);
       // Id 0 is written by omitting the field: not this shape.
       if ((low | high) === 0) return undefined;
-      // Most ids fit in 32 bits: one BigInt instead of three (as WireReader.u64).
-      const id = high === 0 ? BigInt(low) : (BigInt(high) << 32n) | BigInt(low);
+      const id = readU64(low, high);
       const start = frontBytes + 4;
       const end = start + tailLength;
       if (this.kind === 'bytes') {
@@ -142,43 +130,6 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     return undefined;
   }
 
-  /**
-   * Whether `bytes` starts with the class's front part, its id aside. Compared word by word
-   * through an Int32Array over the frame's whole buffer, made once per buffer (small frames
-   * arrive in the ring reader's 32 KiB slabs): a quarter of a byte loop's loads. Frames from a
-   * ring are 8-aligned; an unaligned one is left to the generic path.
-   */
-  private sameFront(bytes: Uint8Array, sizeClass: SizeClass): boolean {
-    if ((bytes.byteOffset & 3) !== 0) return false;
-    if (bytes.buffer !== this.wordsBuffer) {
-      this.wordsBuffer = bytes.buffer;
-      this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
-    }
-    const { frontWords, idAt } = sizeClass;
-    const idWord = idAt >> 2;
-    const words = this.words;
-    const base = bytes.byteOffset >> 2;
-    for (let w = 0; w < idWord; w++) if (words[base + w] !== frontWords[w]) return false;
-    for (let w = idWord + 2; w < frontWords.length; w++) {
-      if (words[base + w] !== frontWords[w]) return false;
-    }
-    return true;
-  }
-
-  /** Whether frames of this shape pass the verifier under `limits` (depth, table count). */
-  private checkLimits(limits: VerifyLimits): void {
-    this.checkedMaxBytes = limits.maxBytes;
-    this.checkedMaxDepth = limits.maxDepth;
-    this.checkedMaxTables = limits.maxTables;
-    try {
-      for (const sizeClass of this.classes) verifyFrameBytes(sizeClass.sample, limits);
-      this.withinLimits = true;
-    } catch (error) {
-      if (!(error instanceof IpcError)) throw error;
-      this.withinLimits = false;
-    }
-  }
-
   /** Writes a tail given as bytes (a byte vector, or a string's UTF-8). */
   private writeBytes(id: number | bigint, tail: Uint8Array): Uint8Array {
     const sizeClass = this.reserve(this.tailBytes(tail.length));
@@ -189,11 +140,7 @@ export class TailFrameCodec<T extends string | Uint8Array> {
   /** Writes the id, the tail's length and its zero padding; returns the frame. */
   private finish(sizeClass: SizeClass, id: number | bigint, length: number): Uint8Array {
     const { bytes, view, frontBytes, idAt } = sizeClass;
-    if (typeof id === 'bigint') view.setBigUint64(idAt, id, true);
-    else {
-      view.setUint32(idAt, id >>> 0, true);
-      view.setUint32(idAt + 4, Math.floor(id / TWO_POW_32) >>> 0, true);
-    }
+    writeU64(view, idAt, id);
     view.setUint32(frontBytes, length, true);
     const total = frontBytes + this.tailBytes(length);
     // A string's NUL and the padding: the memory holds an earlier, longer tail.
@@ -266,7 +213,7 @@ export class TailFrameCodec<T extends string | Uint8Array> {
       idAt,
       last: undefined,
       sample: a,
-      frontWords: new Int32Array(frontBytes >> 2).map((_, w) => readI32(a, w * 4)),
+      front: fixedWords(a, frontBytes >> 2, [{ at: idAt, bytes: 8 }]),
     };
   }
 }

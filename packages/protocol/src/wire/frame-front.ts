@@ -1,0 +1,126 @@
+// What the templated codecs share (tail-frame.ts, key-value-frame.ts, write-answer-frame.ts).
+// Each learns a frame's fixed bytes from the generic writers, by encoding probe values that
+// differ in every byte and seeing where the frames differ; then it writes only the varying
+// fields behind a copy of the fixed ones, and recognises a frame by comparing its fixed words.
+import { IpcError } from '../errors.ts';
+import { verifyFrameBytes } from '../gen/verifiers.ts';
+import type { VerifyLimits } from './verifier.ts';
+
+/** Two ids that differ in every byte: where their frames differ is where the id lies. */
+export const PROBE_A = 0x0123456789abcdefn;
+export const PROBE_B = 0xfedcba9876543210n;
+
+const TWO_POW_32 = 2 ** 32;
+
+/**
+ * The first `fixed.length` words of a frame, compared with the fixed words a codec learned.
+ * Words that vary (ids, lengths, values) are masked out: `mask` holds 0 there and -1
+ * elsewhere, and `fixed` holds 0 there.
+ */
+export interface FixedWords {
+  readonly fixed: Int32Array;
+  readonly mask: Int32Array;
+}
+
+/** Builds {@link FixedWords} from a sample frame, masking the 4-aligned byte ranges given. */
+export function fixedWords(
+  sample: Uint8Array,
+  words: number,
+  varying: readonly { at: number; bytes: number }[],
+): FixedWords {
+  const view = new DataView(sample.buffer, sample.byteOffset, sample.byteLength);
+  const fixed = new Int32Array(words);
+  const mask = new Int32Array(words).fill(-1);
+  for (const { at, bytes } of varying) {
+    for (let w = at >> 2; w < (at + bytes) >> 2; w++) mask[w] = 0;
+  }
+  for (let w = 0; w < words; w++) fixed[w] = view.getInt32(w * 4, true) & (mask[w] as number);
+  return { fixed, mask };
+}
+
+/**
+ * Compares frames with {@link FixedWords} through an Int32Array over the frame's whole buffer,
+ * made once per buffer (small frames arrive in the ring reader's 32 KiB slabs): a quarter of
+ * a byte loop's loads. Frames from a ring are 8-aligned; an unaligned one never matches.
+ */
+export class WordMatcher {
+  private buffer: ArrayBufferLike | undefined;
+  private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+  /** Whether `bytes` starts with `front`'s fixed words (its masked words aside). */
+  matches(bytes: Uint8Array, front: FixedWords): boolean {
+    if ((bytes.byteOffset & 3) !== 0) return false;
+    if (bytes.buffer !== this.buffer) {
+      this.buffer = bytes.buffer;
+      this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+    }
+    const { fixed, mask } = front;
+    const words = this.words;
+    const base = bytes.byteOffset >> 2;
+    for (let w = 0; w < fixed.length; w++) {
+      if (((words[base + w] as number) & (mask[w] as number)) !== fixed[w]) return false;
+    }
+    return true;
+  }
+}
+
+/** Writes a u64 (an id, a timestamp) little-endian at `at`. */
+export function writeU64(view: DataView, at: number, value: number | bigint): void {
+  if (typeof value === 'bigint') view.setBigUint64(at, value, true);
+  else {
+    view.setUint32(at, value >>> 0, true);
+    view.setUint32(at + 4, Math.floor(value / TWO_POW_32) >>> 0, true);
+  }
+}
+
+/** Reads the u64 at `at` (most ids fit in 32 bits: one BigInt instead of three). */
+export function readU64(low: number, high: number): bigint {
+  return high === 0 ? BigInt(low) : (BigInt(high) << 32n) | BigInt(low);
+}
+
+/** Where the little-endian bytes of `value` start in `bytes`, or -1. */
+export function findU64(bytes: Uint8Array, value: bigint): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 8 <= bytes.length; at++) {
+    if (view.getBigUint64(at, true) === value) return at;
+  }
+  return -1;
+}
+
+/**
+ * Whether a codec's frames pass the verifier under given limits (depth, table count),
+ * checked on its sample frames once per limits value, compared by value: each server session
+ * has its own limits object, and sessions interleave.
+ */
+export class LimitsCheck {
+  private readonly samples: readonly Uint8Array[];
+  private maxBytes = -1;
+  private maxDepth = -1;
+  private maxTables = -1;
+  private ok = false;
+
+  constructor(samples: readonly Uint8Array[]) {
+    this.samples = samples;
+  }
+
+  /** True when every sample passes the verifier under `limits`. */
+  within(limits: VerifyLimits): boolean {
+    if (
+      limits.maxBytes !== this.maxBytes ||
+      limits.maxDepth !== this.maxDepth ||
+      limits.maxTables !== this.maxTables
+    ) {
+      this.maxBytes = limits.maxBytes;
+      this.maxDepth = limits.maxDepth;
+      this.maxTables = limits.maxTables;
+      try {
+        for (const sample of this.samples) verifyFrameBytes(sample, limits);
+        this.ok = true;
+      } catch (error) {
+        if (!(error instanceof IpcError)) throw error;
+        this.ok = false;
+      }
+    }
+    return this.ok;
+  }
+}
