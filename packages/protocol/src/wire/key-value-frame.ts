@@ -12,6 +12,7 @@ import { encodeFrame } from '../gen/writers.ts';
 import { FrameBuilder } from './frame-builder.ts';
 import {
   type FixedWords,
+  FrameBuffer,
   findU64,
   fixedWords,
   LimitsCheck,
@@ -31,14 +32,12 @@ export type KeyValuePrototype = (id: bigint, key: string, value: Uint8Array) => 
 
 /** The front part of the frames whose key and value sizes add up to one class modulo 8. */
 interface SizeClass {
-  bytes: Uint8Array<ArrayBuffer>;
-  view: DataView<ArrayBuffer>;
+  readonly buffer: FrameBuffer;
   readonly frontBytes: number;
   readonly idAt: number;
   /** Where the key's offset lies, and its value for an empty value vector. */
   readonly keyOffsetAt: number;
   readonly keyOffsetBase: number;
-  last: Uint8Array<ArrayBuffer> | undefined;
   readonly sample: Uint8Array;
   readonly front: FixedWords;
 }
@@ -83,7 +82,7 @@ export class KeyValueFrameCodec {
     // ASCII (the usual key) is written straight in; anything else is encoded first.
     const length = key.length;
     const sizeClass = this.reserve(value.length, length);
-    const bytes = sizeClass.bytes;
+    const bytes = sizeClass.buffer.bytes;
     const at = sizeClass.frontBytes + valueBytes(value.length) + 4;
     for (let i = 0; i < length; i++) {
       const c = key.charCodeAt(i);
@@ -130,7 +129,7 @@ export class KeyValueFrameCodec {
   /** Writes a key given as UTF-8 bytes. */
   private writeKeyBytes(id: number | bigint, key: Uint8Array, value: Uint8Array): Uint8Array {
     const sizeClass = this.reserve(value.length, key.length);
-    sizeClass.bytes.set(key, sizeClass.frontBytes + valueBytes(value.length) + 4);
+    sizeClass.buffer.bytes.set(key, sizeClass.frontBytes + valueBytes(value.length) + 4);
     return this.finish(sizeClass, id, value, key.length);
   }
 
@@ -144,7 +143,8 @@ export class KeyValueFrameCodec {
     value: Uint8Array,
     keyLength: number,
   ): Uint8Array {
-    const { bytes, view, frontBytes, idAt, keyOffsetAt, keyOffsetBase } = sizeClass;
+    const { buffer, frontBytes, idAt, keyOffsetAt, keyOffsetBase } = sizeClass;
+    const { bytes, view } = buffer;
     const valueSize = valueBytes(value.length);
     writeU64(view, idAt, id);
     view.setUint32(keyOffsetAt, keyOffsetBase + valueSize - valueBytes(0), true);
@@ -156,25 +156,14 @@ export class KeyValueFrameCodec {
     view.setUint32(keyAt, keyLength, true);
     const total = keyAt + keyBytes(keyLength);
     bytes.fill(0, keyAt + 4 + keyLength, total);
-    const last = sizeClass.last;
-    if (last !== undefined && last.length === total) return last;
-    const frame = new Uint8Array(bytes.buffer, 0, total);
-    sizeClass.last = frame;
-    return frame;
+    return buffer.frame(total);
   }
 
   /** The size class of a value and a key of these byte lengths, with room for them. */
   private reserve(valueLength: number, keyLength: number): SizeClass {
     const tail = valueBytes(valueLength) + keyBytes(keyLength);
     const sizeClass = this.classes[(tail & 4) >> 2] as SizeClass;
-    const needed = sizeClass.frontBytes + tail;
-    if (needed > sizeClass.bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, sizeClass.bytes.length * 2));
-      grown.set(sizeClass.bytes.subarray(0, sizeClass.frontBytes));
-      sizeClass.bytes = grown;
-      sizeClass.view = new DataView(grown.buffer);
-      sizeClass.last = undefined;
-    }
+    sizeClass.buffer.reserve(tail);
     return sizeClass;
   }
 
@@ -227,16 +216,12 @@ export class KeyValueFrameCodec {
     if (keyOffsetAt < 0 || (keyOffsetAt >= idAt && keyOffsetAt < idAt + 8)) {
       fail('hold no offset to the key in front');
     }
-    const bytes = new Uint8Array(Math.max(256, a.length * 2));
-    bytes.set(a.subarray(0, frontBytes));
     return {
-      bytes,
-      view: new DataView(bytes.buffer),
+      buffer: new FrameBuffer(a, frontBytes),
       frontBytes,
       idAt,
       keyOffsetAt,
       keyOffsetBase: view.getUint32(keyOffsetAt, true),
-      last: undefined,
       sample: a,
       front: fixedWords(a, frontBytes >> 2, [
         { at: idAt, bytes: 8 },

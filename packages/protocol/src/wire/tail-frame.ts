@@ -16,6 +16,7 @@ import { encodeFrame } from '../gen/writers.ts';
 import { FrameBuilder } from './frame-builder.ts';
 import {
   type FixedWords,
+  FrameBuffer,
   fixedWords,
   LimitsCheck,
   PROBE_A,
@@ -43,12 +44,9 @@ export const MAX_TEMPLATE_TAIL = 64 * 1024;
 /** The front part of the frames whose tail size is one class modulo 8. */
 interface SizeClass {
   /** The front part at the start, then room for the tail. */
-  bytes: Uint8Array<ArrayBuffer>;
-  view: DataView<ArrayBuffer>;
+  readonly buffer: FrameBuffer;
   readonly frontBytes: number;
   readonly idAt: number;
-  /** The last frame returned, reused when the next has the same length. */
-  last: Uint8Array<ArrayBuffer> | undefined;
   /** A whole frame of this class, from the generic writers (checked against verify limits). */
   readonly sample: Uint8Array;
   /** The front part's words, the id's masked out. */
@@ -90,7 +88,7 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     // ASCII (the usual key) is written straight in; anything else is encoded first.
     const length = tail.length;
     const sizeClass = this.reserve(this.tailBytes(length));
-    const bytes = sizeClass.bytes;
+    const bytes = sizeClass.buffer.bytes;
     const at = sizeClass.frontBytes + 4;
     for (let i = 0; i < length; i++) {
       const c = tail.charCodeAt(i);
@@ -133,24 +131,20 @@ export class TailFrameCodec<T extends string | Uint8Array> {
   /** Writes a tail given as bytes (a byte vector, or a string's UTF-8). */
   private writeBytes(id: number | bigint, tail: Uint8Array): Uint8Array {
     const sizeClass = this.reserve(this.tailBytes(tail.length));
-    sizeClass.bytes.set(tail, sizeClass.frontBytes + 4);
+    sizeClass.buffer.bytes.set(tail, sizeClass.frontBytes + 4);
     return this.finish(sizeClass, id, tail.length);
   }
 
   /** Writes the id, the tail's length and its zero padding; returns the frame. */
   private finish(sizeClass: SizeClass, id: number | bigint, length: number): Uint8Array {
-    const { bytes, view, frontBytes, idAt } = sizeClass;
+    const { buffer, frontBytes, idAt } = sizeClass;
+    const { bytes, view } = buffer;
     writeU64(view, idAt, id);
     view.setUint32(frontBytes, length, true);
     const total = frontBytes + this.tailBytes(length);
     // A string's NUL and the padding: the memory holds an earlier, longer tail.
     bytes.fill(0, frontBytes + 4 + length, total);
-    const last = sizeClass.last;
-    if (last !== undefined && last.length === total) return last;
-    // Made directly rather than by subarray (a species lookup).
-    const frame = new Uint8Array(bytes.buffer, 0, total);
-    sizeClass.last = frame;
-    return frame;
+    return buffer.frame(total);
   }
 
   /** Bytes the tail takes: its u32 length, its bytes (and a string's NUL), padded to 4. */
@@ -162,14 +156,7 @@ export class TailFrameCodec<T extends string | Uint8Array> {
   /** The size class of a tail of `tailBytes`, with room for it. */
   private reserve(tailBytes: number): SizeClass {
     const sizeClass = this.classes[(tailBytes & 4) >> 2] as SizeClass;
-    const needed = sizeClass.frontBytes + tailBytes;
-    if (needed > sizeClass.bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, sizeClass.bytes.length * 2));
-      grown.set(sizeClass.bytes.subarray(0, sizeClass.frontBytes));
-      sizeClass.bytes = grown;
-      sizeClass.view = new DataView(grown.buffer);
-      sizeClass.last = undefined;
-    }
+    sizeClass.buffer.reserve(tailBytes);
     return sizeClass;
   }
 
@@ -204,14 +191,10 @@ export class TailFrameCodec<T extends string | Uint8Array> {
       const expected = this.kind === 'string' && i < frontBytes + 4 + length ? 0x61 : 0;
       if (a[i] !== expected) fail('do not end with the tail');
     }
-    const bytes = new Uint8Array(Math.max(256, a.length * 2));
-    bytes.set(a.subarray(0, frontBytes));
     return {
-      bytes,
-      view: new DataView(bytes.buffer),
+      buffer: new FrameBuffer(a, frontBytes),
       frontBytes,
       idAt,
-      last: undefined,
       sample: a,
       front: fixedWords(a, frontBytes >> 2, [{ at: idAt, bytes: 8 }]),
     };
