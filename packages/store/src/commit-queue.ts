@@ -214,7 +214,18 @@ export class CommitQueue {
       };
       fresh.promise.then(
         () => settle('committed', undefined),
-        (error: unknown) => settle('failed', error),
+        (error: unknown) => {
+          // lmdb-js rejects the writes of a failed batch with a generic error whose
+          // `commitError` promise is rejected with the cause right after. Left unhandled, that
+          // rejection ended the process (measured: a server in 'fsync' mode on a full disk).
+          const cause = commitErrorOf(error);
+          if (cause === undefined) settle('failed', error);
+          else
+            cause.then(
+              () => settle('failed', error),
+              (reason: unknown) => settle('failed', reason),
+            );
+        },
       );
     }
     return promise;
@@ -374,6 +385,13 @@ export class CommitQueue {
     // A failure here fails the whole transaction, and is reported through the record writes.
     this.#data.meta.put('clock', JSON.stringify(checkpoint)).catch(() => {});
   }
+}
+
+/** The promise lmdb-js attaches to a failed batch's errors, holding the cause, if any. */
+function commitErrorOf(error: unknown): Promise<unknown> | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const cause: unknown = Reflect.get(error, 'commitError');
+  return cause instanceof Promise ? cause : undefined;
 }
 
 /** Reads a clock checkpoint written by {@link CommitQueue}; zeros for a new store. */

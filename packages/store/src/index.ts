@@ -13,5 +13,9 @@ export {
   MAX_LIST_LIMIT,
 } from './limits.ts';
 export { openStore } from './open-store.ts';
+export {
+  isLmdbCommitFailure,
+  surviveOrphanedCommitFailures,
+} from './orphaned-commit-failure.ts';
 export { type GetRecordOptions, Store } from './store.ts';
 export type * from './types.ts';

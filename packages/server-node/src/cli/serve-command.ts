@@ -1,5 +1,6 @@
 // `pluresdb-ipc serve`: runs the server until SIGINT/SIGTERM, then stops it cleanly.
 import { readFileSync } from 'node:fs';
+import { surviveOrphanedCommitFailures } from '@pluresdb-ipc/store';
 import { IpcServer } from '../ipc-server.ts';
 import type { ServeOptions } from '../server-options.ts';
 import { ExitCode, UsageError } from './output.ts';
@@ -34,6 +35,9 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
     ...(values['secret-file'] === undefined ? {} : { secret: readFileSync(values['secret-file']) }),
   };
+  // A failed batched commit ('fsync' mode, a full disk) leaves lmdb-js with a rejection nobody
+  // handles; every write it failed is answered with the error, and the server goes on.
+  surviveOrphanedCommitFailures();
   const server = await IpcServer.start(options);
   const { channel, dataDir } = server.options;
   return new Promise((resolve) => {
