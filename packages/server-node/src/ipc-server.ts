@@ -41,6 +41,7 @@ import {
   type ServeOptions,
 } from './server-options.ts';
 import { SERVER_PROTOCOL, ServerSession } from './server-session.ts';
+import { WriteFailureLog } from './write-failure-log.ts';
 
 /** How often the server checks that its clients still run. */
 const LIVENESS_INTERVAL_MS = 250;
@@ -113,6 +114,7 @@ export class IpcServer implements ServerCore {
   private livenessRound = 0;
   /** When a poll last found anything to do (ms on the {@link now} clock). */
   private lastTrafficAt = now();
+  private readonly writeFailures = new WriteFailureLog((line) => this.log(line));
   private readonly startedAt = Date.now();
   private lastDoorbell = -1;
   private loop: Promise<void> | undefined;
@@ -232,6 +234,10 @@ export class IpcServer implements ServerCore {
 
   kick(): void {
     ringDoorbell(this.control.words, HeaderWord.doorbell, this.futex);
+  }
+
+  writeFailed(error: IpcError): void {
+    this.writeFailures.failed(error);
   }
 
   writeSettled(): void {

@@ -3,6 +3,7 @@ import type {
   AsyncFutex,
   ControlView,
   FrameBuilder,
+  IpcError,
   KeyValueFrameCodec,
   ProcessIdentity,
   SegmentLayout,
@@ -42,6 +43,8 @@ export interface ServerCore {
   inFlight: number;
   /** A write settled (its answer is sent). */
   writeSettled(): void;
+  /** A write failed (logged for the operator when the store failed it). */
+  writeFailed(error: IpcError): void;
   /** Wakes the server loop if it sleeps, so it looks at every session again. */
   kick(): void;
   log(line: string): void;

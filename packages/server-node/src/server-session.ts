@@ -247,7 +247,9 @@ export class ServerSession {
       },
       (error: unknown) => {
         this.settled();
-        this.sendError(request.id, IpcError.from(error, ErrorCode.Internal));
+        const failure = IpcError.from(error, ErrorCode.Internal);
+        this.core.writeFailed(failure);
+        this.sendError(request.id, failure);
       },
     );
   }
