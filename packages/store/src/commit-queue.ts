@@ -45,7 +45,12 @@ interface Issued {
   readonly result: WriteResult;
   readonly resolve: (result: WriteResult) => void;
   readonly reject: (error: IpcError) => void;
-  state: 'pending' | 'committed' | 'failed';
+  /**
+   * `failed` stops the queue: later writes may have been built on this one's versions in
+   * other transactions. `refused` fails this write alone: its transaction held everything
+   * built on it, and nothing of it was written.
+   */
+  state: 'pending' | 'committed' | 'failed' | 'refused';
   error?: unknown;
 }
 
@@ -259,7 +264,16 @@ export class CommitQueue {
     const end = this.#trimmed + this.#issued.length;
     // Their sequence numbers were given out as they were issued: the checkpoint covers them.
     const error = this.#commitSync(changes, 0);
-    this.#settle(start, end, error === undefined ? 'committed' : 'failed', error);
+    if (error === undefined) {
+      this.#settle(start, end, 'committed', undefined);
+      return;
+    }
+    // Nothing of it was written, and whatever was built on these writes is among them (they
+    // were all issued in this call): they fail alone, as a lone write committed in place does,
+    // and later writes are tried (a disk that was full may have room again). They were the
+    // last writes issued, so their sequence numbers are given back.
+    this.#seq -= changes.length;
+    this.#settle(start, end, 'refused', error);
   }
 
   /**
@@ -315,7 +329,12 @@ export class CommitQueue {
   }
 
   /** Marks the writes at positions [start, end) (see Group) finished, and drains the queue. */
-  #settle(start: number, end: number, state: 'committed' | 'failed', error: unknown): void {
+  #settle(
+    start: number,
+    end: number,
+    state: 'committed' | 'failed' | 'refused',
+    error: unknown,
+  ): void {
     // Indexes shift when the drained head is trimmed: positions are absolute.
     const base = this.#trimmed;
     for (let k = start - base; k < end - base; k++) {
@@ -350,6 +369,8 @@ export class CommitQueue {
           }
         }
         issued.resolve(issued.result);
+      } else if (issued.state === 'refused') {
+        issued.reject(storeError(issued.error, this.#data.path, 'committing to'));
       } else {
         // The overlay may now hold versions that never reached the disk: stop writing.
         this.#failure ??= storeError(issued.error, this.#data.path, 'committing to');
