@@ -9,13 +9,9 @@ import { ErrorCode } from '../src/gen/types.ts';
 import { verifyFrameBytes } from '../src/gen/verifiers.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
-import {
-  getAnswerCodec,
-  keyRequestCodec,
-  keyValueRequestCodec,
-  WriteAnswerCodec,
-} from '../src/wire/hot-frames.ts';
+import { getAnswerCodec, keyRequestCodec, keyValueRequestCodec } from '../src/wire/hot-frames.ts';
 import { defaultVerifyLimits } from '../src/wire/verifier.ts';
+import { WriteAnswerCodec } from '../src/wire/write-answer-frame.ts';
 import { nsPerOp } from './measure.ts';
 
 // A 107-byte JSON document and a 16-byte key, as in the shared BRIEF §3.

@@ -79,10 +79,10 @@ export {
   type KeyValueRequestType,
   keyRequestCodec,
   keyValueRequestCodec,
-  WriteAnswerCodec,
 } from './wire/hot-frames.ts';
 export { KeyValueFrameCodec } from './wire/key-value-frame.ts';
 export { WireReader } from './wire/reader.ts';
 export { TailFrameCodec, type TailKind, type TailPrototype } from './wire/tail-frame.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';
 export { defaultVerifyLimits, Verifier, type VerifyLimits } from './wire/verifier.ts';
+export { WriteAnswerCodec } from './wire/write-answer-frame.ts';

@@ -7,9 +7,10 @@ import { decodeFrame } from '../src/gen/readers.ts';
 import { ErrorCode, type Frame } from '../src/gen/types.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
-import { keyValueRequestCodec, WriteAnswerCodec } from '../src/wire/hot-frames.ts';
+import { keyValueRequestCodec } from '../src/wire/hot-frames.ts';
 import { KeyValueFrameCodec } from '../src/wire/key-value-frame.ts';
 import { defaultVerifyLimits } from '../src/wire/verifier.ts';
+import { WriteAnswerCodec } from '../src/wire/write-answer-frame.ts';
 import { fuzzFastDecoders } from './fuzz/fast-decode-fuzz.ts';
 
 const putRequest = (id: bigint, key: string, value: Uint8Array): Frame => ({

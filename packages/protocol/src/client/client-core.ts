@@ -15,8 +15,9 @@ import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
 import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import { FrameBuilder } from '../wire/frame-builder.ts';
-import { getAnswerCodec, WriteAnswerCodec } from '../wire/hot-frames.ts';
+import { getAnswerCodec } from '../wire/hot-frames.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
+import { WriteAnswerCodec } from '../wire/write-answer-frame.ts';
 import {
   type CallOptions,
   type ConnectOptions,

@@ -1,12 +1,10 @@
-// The frames of a get and of a write, through codecs that write only what varies behind a
-// fixed part made once: the requests that carry only a key and a get's answer
-// (TailFrameCodec), the requests that carry a key and a value (KeyValueFrameCodec), and a
-// write's answer (WriteAnswerCodec). Their prototypes build the objects `decodeFrame` returns.
+// The prototypes of the codecs that write only what varies behind a fixed part made once:
+// the requests that carry only a key and a get's answer (TailFrameCodec), and the requests
+// that carry a key and a value (KeyValueFrameCodec). They build the objects `decodeFrame`
+// returns. A write's answer has a codec of its own (write-answer-frame.ts).
 import { ErrorCode, type Frame, type RequestBody } from '../gen/types.ts';
 import { KeyValueFrameCodec } from './key-value-frame.ts';
 import { TailFrameCodec } from './tail-frame.ts';
-
-export { WriteAnswerCodec } from './write-answer-frame.ts';
 
 /** A request whose body holds nothing but a key. */
 export type KeyRequestType = Extract<RequestBody, { type: 'Get' | 'GetRecord' | 'Delete' }>['type'];

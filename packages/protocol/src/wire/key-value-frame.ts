@@ -33,7 +33,6 @@ export type KeyValuePrototype = (id: bigint, key: string, value: Uint8Array) => 
 /** The front part of the frames whose key and value sizes add up to one class modulo 8. */
 interface SizeClass {
   readonly buffer: FrameBuffer;
-  readonly frontBytes: number;
   readonly idAt: number;
   /** Where the key's offset lies, and its value for an empty value vector. */
   readonly keyOffsetAt: number;
@@ -83,7 +82,7 @@ export class KeyValueFrameCodec {
     const length = key.length;
     const sizeClass = this.reserve(value.length, length);
     const bytes = sizeClass.buffer.bytes;
-    const at = sizeClass.frontBytes + valueBytes(value.length) + 4;
+    const at = sizeClass.buffer.frontBytes + valueBytes(value.length) + 4;
     for (let i = 0; i < length; i++) {
       const c = key.charCodeAt(i);
       if (c >= 0x80) return this.writeKeyBytes(id, encodeUtf8(key), value);
@@ -100,7 +99,8 @@ export class KeyValueFrameCodec {
     if (!this.limits.within(limits) || bytes.length > limits.maxBytes) return undefined;
     const length = bytes.length;
     for (const sizeClass of this.classes) {
-      const { frontBytes, idAt, keyOffsetAt } = sizeClass;
+      const { idAt, keyOffsetAt } = sizeClass;
+      const frontBytes = sizeClass.buffer.frontBytes;
       if (length < frontBytes + 12) continue;
       const valueLength = readU32(bytes, frontBytes);
       if (valueLength > length) continue;
@@ -129,7 +129,8 @@ export class KeyValueFrameCodec {
   /** Writes a key given as UTF-8 bytes. */
   private writeKeyBytes(id: number | bigint, key: Uint8Array, value: Uint8Array): Uint8Array {
     const sizeClass = this.reserve(value.length, key.length);
-    sizeClass.buffer.bytes.set(key, sizeClass.frontBytes + valueBytes(value.length) + 4);
+    const { buffer } = sizeClass;
+    buffer.bytes.set(key, buffer.frontBytes + valueBytes(value.length) + 4);
     return this.finish(sizeClass, id, value, key.length);
   }
 
@@ -143,8 +144,8 @@ export class KeyValueFrameCodec {
     value: Uint8Array,
     keyLength: number,
   ): Uint8Array {
-    const { buffer, frontBytes, idAt, keyOffsetAt, keyOffsetBase } = sizeClass;
-    const { bytes, view } = buffer;
+    const { buffer, idAt, keyOffsetAt, keyOffsetBase } = sizeClass;
+    const { bytes, view, frontBytes } = buffer;
     const valueSize = valueBytes(value.length);
     writeU64(view, idAt, id);
     view.setUint32(keyOffsetAt, keyOffsetBase + valueSize - valueBytes(0), true);
@@ -218,7 +219,6 @@ export class KeyValueFrameCodec {
     }
     return {
       buffer: new FrameBuffer(a, frontBytes),
-      frontBytes,
       idAt,
       keyOffsetAt,
       keyOffsetBase: view.getUint32(keyOffsetAt, true),

@@ -45,7 +45,6 @@ export const MAX_TEMPLATE_TAIL = 64 * 1024;
 interface SizeClass {
   /** The front part at the start, then room for the tail. */
   readonly buffer: FrameBuffer;
-  readonly frontBytes: number;
   readonly idAt: number;
   /** A whole frame of this class, from the generic writers (checked against verify limits). */
   readonly sample: Uint8Array;
@@ -89,7 +88,7 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     const length = tail.length;
     const sizeClass = this.reserve(this.tailBytes(length));
     const bytes = sizeClass.buffer.bytes;
-    const at = sizeClass.frontBytes + 4;
+    const at = sizeClass.buffer.frontBytes + 4;
     for (let i = 0; i < length; i++) {
       const c = tail.charCodeAt(i);
       if (c >= 0x80) return this.writeBytes(id, encodeUtf8(tail));
@@ -106,7 +105,8 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     if (!this.limits.within(limits) || bytes.length > limits.maxBytes) return undefined;
     const length = bytes.length;
     for (const sizeClass of this.classes) {
-      const { frontBytes, idAt } = sizeClass;
+      const { idAt } = sizeClass;
+      const frontBytes = sizeClass.buffer.frontBytes;
       if (length < frontBytes + 4) continue;
       const tailLength = readU32(bytes, frontBytes);
       if (tailLength > length || frontBytes + this.tailBytes(tailLength) !== length) continue;
@@ -131,14 +131,14 @@ export class TailFrameCodec<T extends string | Uint8Array> {
   /** Writes a tail given as bytes (a byte vector, or a string's UTF-8). */
   private writeBytes(id: number | bigint, tail: Uint8Array): Uint8Array {
     const sizeClass = this.reserve(this.tailBytes(tail.length));
-    sizeClass.buffer.bytes.set(tail, sizeClass.frontBytes + 4);
+    sizeClass.buffer.bytes.set(tail, sizeClass.buffer.frontBytes + 4);
     return this.finish(sizeClass, id, tail.length);
   }
 
   /** Writes the id, the tail's length and its zero padding; returns the frame. */
   private finish(sizeClass: SizeClass, id: number | bigint, length: number): Uint8Array {
-    const { buffer, frontBytes, idAt } = sizeClass;
-    const { bytes, view } = buffer;
+    const { buffer, idAt } = sizeClass;
+    const { bytes, view, frontBytes } = buffer;
     writeU64(view, idAt, id);
     view.setUint32(frontBytes, length, true);
     const total = frontBytes + this.tailBytes(length);
@@ -193,7 +193,6 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     }
     return {
       buffer: new FrameBuffer(a, frontBytes),
-      frontBytes,
       idAt,
       sample: a,
       front: fixedWords(a, frontBytes >> 2, [{ at: idAt, bytes: 8 }]),
