@@ -209,6 +209,11 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
     frame: request(19n, { type: 'Ping', value: { payload: utf8('hello') } }),
   },
   {
+    name: 'request-ping-empty',
+    about: 'a ping without a payload (the field omitted): a health check',
+    frame: request(20n, { type: 'Ping', value: {} }),
+  },
+  {
     name: 'response-hello-ok',
     about: 'the handshake answer with the session terms',
     frame: response(1n, ErrorCode.Ok, {
@@ -290,6 +295,11 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
     name: 'response-pong',
     about: 'a ping answer echoing the payload',
     frame: response(19n, ErrorCode.Ok, { type: 'Pong', value: { payload: utf8('hello') } }),
+  },
+  {
+    name: 'response-pong-empty',
+    about: 'the answer to a ping without a payload',
+    frame: response(20n, ErrorCode.Ok, { type: 'Pong', value: {} }),
   },
   ...errorVectors,
   {

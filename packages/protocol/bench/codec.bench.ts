@@ -1,5 +1,5 @@
 // `pnpm bench:codec`: ns per operation to encode, verify and decode a put, a get and a get
-// response and a write's answer, next to JSON.stringify/JSON.parse of the same messages,
+// response, a write's answer, and a ping and its pong without a payload, next to JSON.stringify/JSON.parse of the same messages,
 // measured in the same run; then the same frames through the codecs that write only what varies
 // behind a fixed part (hot-frames.ts), against the generic path.
 
@@ -9,7 +9,13 @@ import { ErrorCode } from '../src/gen/types.ts';
 import { verifyFrameBytes } from '../src/gen/verifiers.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
-import { getAnswerCodec, keyRequestCodec, keyValueRequestCodec } from '../src/wire/hot-frames.ts';
+import {
+  getAnswerCodec,
+  keyRequestCodec,
+  keyValueRequestCodec,
+  pingRequestCodec,
+  pongAnswerCodec,
+} from '../src/wire/hot-frames.ts';
 import { defaultVerifyLimits } from '../src/wire/verifier.ts';
 import { WriteAnswerCodec } from '../src/wire/write-answer-frame.ts';
 import { nsPerOp } from './measure.ts';
@@ -80,6 +86,31 @@ const cases: Case[] = [
     },
     json: { id: 42, code: 0, hlc: '0x01962f3a1c000001', count: 1 },
   },
+  {
+    name: 'ping request',
+    frame: {
+      message: {
+        type: 'Request',
+        value: { id: 42n, body: { type: 'Ping', value: { payload: undefined } } },
+      },
+    },
+    json: { id: 42, op: 'ping' },
+  },
+  {
+    name: 'pong answer',
+    frame: {
+      message: {
+        type: 'Response',
+        value: {
+          id: 42n,
+          code: ErrorCode.Ok,
+          message: undefined,
+          body: { type: 'Pong', value: { payload: undefined } },
+        },
+      },
+    },
+    json: { id: 42, code: 0 },
+  },
 ];
 
 const builder = new FrameBuilder(1024);
@@ -101,6 +132,8 @@ const keyRequests = keyRequestCodec('Get');
 const putRequests = keyValueRequestCodec('Put');
 const getAnswers = getAnswerCodec();
 const writeAnswers = new WriteAnswerCodec();
+const pings = pingRequestCodec();
+const pongs = pongAnswerCodec();
 const hlc = 0x0196_2f3a_1c00_0001n;
 const hotRows = [
   {
@@ -115,6 +148,8 @@ const hotRows = [
     encode: () => writeAnswers.encode(builder, 42n, hlc, 1),
     codec: writeAnswers,
   },
+  { name: 'ping request', encode: () => pings.encode(builder, 42), codec: pings },
+  { name: 'pong answer', encode: () => pongs.encode(builder, 42n), codec: pongs },
 ].map((r) => {
   const bytes = r.encode().slice();
   return {

@@ -79,7 +79,10 @@ export {
   type KeyValueRequestType,
   keyRequestCodec,
   keyValueRequestCodec,
+  pingRequestCodec,
+  pongAnswerCodec,
 } from './wire/hot-frames.ts';
+export { IdFrameCodec, type IdPrototype } from './wire/id-frame.ts';
 export { KeyValueFrameCodec } from './wire/key-value-frame.ts';
 export { WireReader } from './wire/reader.ts';
 export { TailFrameCodec, type TailKind, type TailPrototype } from './wire/tail-frame.ts';

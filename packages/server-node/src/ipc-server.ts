@@ -22,6 +22,8 @@ import {
   type Platform,
   POLLS_PER_CLOCK_READ,
   type ProcessIdentity,
+  pingRequestCodec,
+  pongAnswerCodec,
   ringDoorbell,
   type SegmentLayout,
   ServerState,
@@ -98,6 +100,8 @@ export class IpcServer implements ServerCore {
   readonly getRequests = keyRequestCodec('Get');
   readonly putRequests = keyValueRequestCodec('Put');
   readonly writeAnswers = new WriteAnswerCodec();
+  readonly pingRequests = pingRequestCodec();
+  readonly pongAnswers = pongAnswerCodec();
   readonly spill = new SpillBuffers(SPILL_RETAIN_BYTES);
   readonly identity: ProcessIdentity;
   readonly version = version;

@@ -3,6 +3,7 @@ import type {
   AsyncFutex,
   ControlView,
   FrameBuilder,
+  IdFrameCodec,
   IpcError,
   KeyValueFrameCodec,
   ProcessIdentity,
@@ -31,6 +32,10 @@ export interface ServerCore {
   readonly putRequests: KeyValueFrameCodec;
   /** A write's answer, encoded by writing only the id, timestamp and count. */
   readonly writeAnswers: WriteAnswerCodec;
+  /** Pings without a payload, decoded by comparing a frame made once (IdFrameCodec). */
+  readonly pingRequests: IdFrameCodec;
+  /** Their pongs, encoded by writing only the id. */
+  readonly pongAnswers: IdFrameCodec;
   /** Reused buffers for big frames waiting for room in a ring. */
   readonly spill: SpillBuffers;
   readonly identity: ProcessIdentity;

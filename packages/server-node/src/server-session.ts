@@ -208,6 +208,7 @@ export class ServerSession {
       const message = (
         this.core.getRequests.decode(bytes, this.limits) ??
         this.core.putRequests.decode(bytes, this.limits) ??
+        this.core.pingRequests.decode(bytes, this.limits) ??
         decodeFrame(bytes, this.limits)
       ).message;
       if (message.type !== 'Request')
@@ -350,14 +351,7 @@ export class ServerSession {
 
   private sendBody(id: bigint, body: ResponseBody): void {
     if (this.ended) return;
-    const frame =
-      body.type === 'GetResult' && body.value.value !== undefined
-        ? this.core.getAnswers.encode(this.core.builder, id, body.value.value)
-        : body.type === 'WriteResult'
-          ? this.core.writeAnswers.encode(this.core.builder, id, body.value.hlc, body.value.count)
-          : encodeFrame(this.core.builder, {
-              message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
-            });
+    const frame = this.encodeAnswer(id, body);
     if (frame.length > this.core.options.maxFrameBytes) {
       this.sendError(
         id,
@@ -369,6 +363,24 @@ export class ServerSession {
       return;
     }
     this.send(frame);
+  }
+
+  /** The answer's frame: the hot ones through the codecs that write only what varies. */
+  private encodeAnswer(id: bigint, body: ResponseBody): Uint8Array {
+    const { builder } = this.core;
+    switch (body.type) {
+      case 'GetResult':
+        if (body.value.value === undefined) break;
+        return this.core.getAnswers.encode(builder, id, body.value.value);
+      case 'WriteResult':
+        return this.core.writeAnswers.encode(builder, id, body.value.hlc, body.value.count);
+      case 'Pong':
+        if (body.value.payload !== undefined) break;
+        return this.core.pongAnswers.encode(builder, id);
+    }
+    return encodeFrame(builder, {
+      message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
+    });
   }
 
   private sendError(id: bigint, error: IpcError): void {

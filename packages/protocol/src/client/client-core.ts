@@ -15,7 +15,7 @@ import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
 import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import { FrameBuilder } from '../wire/frame-builder.ts';
-import { getAnswerCodec } from '../wire/hot-frames.ts';
+import { getAnswerCodec, pongAnswerCodec } from '../wire/hot-frames.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
 import { WriteAnswerCodec } from '../wire/write-answer-frame.ts';
 import {
@@ -59,6 +59,8 @@ export class ClientCore {
   private readonly answers = getAnswerCodec();
   /** Reads a write's answer the same way (see WriteAnswerCodec). */
   private readonly writeAnswers = new WriteAnswerCodec();
+  /** Reads a pong without a payload the same way (see IdFrameCodec). */
+  private readonly pongs = pongAnswerCodec();
   private nextId = 1;
   private pumping: Promise<void> | undefined;
   private reconnecting: Promise<void> | undefined;
@@ -298,6 +300,7 @@ export class ClientCore {
         message = (
           this.answers.decode(bytes, this.limits) ??
           this.writeAnswers.decode(bytes, this.limits) ??
+          this.pongs.decode(bytes, this.limits) ??
           decodeFrame(bytes, this.limits)
         ).message;
       } catch (error) {

@@ -1,4 +1,5 @@
-// What the templated codecs share (tail-frame.ts, key-value-frame.ts, write-answer-frame.ts).
+// What the templated codecs share (tail-frame.ts, key-value-frame.ts, write-answer-frame.ts,
+// id-frame.ts).
 // Each learns a frame's fixed bytes from the generic writers, by encoding probe values that
 // differ in every byte and seeing where the frames differ; then it writes only the varying
 // fields behind a copy of the fixed ones, and recognises a frame by comparing its fixed words.
@@ -11,6 +12,35 @@ export const PROBE_A = 0x0123456789abcdefn;
 export const PROBE_B = 0xfedcba9876543210n;
 
 const TWO_POW_32 = 2 ** 32;
+
+/** A field that varies between frames of one layout: where it starts and its size. */
+export interface VaryingField {
+  readonly at: number;
+  readonly bytes: number;
+}
+
+/**
+ * Checks what a codec of whole fixed-layout frames relies on: two probe frames (the same
+ * message with every varying field changed in every byte) have one length in whole words and
+ * differ exactly in `fields`, each found and 4-aligned.
+ * @throws Error naming `codec` when they do not.
+ */
+export function checkFixedLayout(
+  codec: string,
+  a: Uint8Array,
+  b: Uint8Array,
+  fields: readonly VaryingField[],
+): void {
+  const fail = (why: string): never => {
+    throw new Error(`${codec}: the writers' frames ${why}`);
+  };
+  if (a.length !== b.length || a.length % 4 !== 0) fail('change length with their values');
+  if (fields.some(({ at }) => at < 0 || at % 4 !== 0)) fail('hold a field not found or unaligned');
+  for (let i = 0; i < a.length; i++) {
+    const inField = fields.some(({ at, bytes }) => i >= at && i < at + bytes);
+    if ((a[i] !== b[i]) !== inField) fail('differ elsewhere than in their varying fields');
+  }
+}
 
 /**
  * The first `fixed.length` words of a frame, compared with the fixed words a codec learned.
@@ -26,7 +56,7 @@ export interface FixedWords {
 export function fixedWords(
   sample: Uint8Array,
   words: number,
-  varying: readonly { at: number; bytes: number }[],
+  varying: readonly VaryingField[],
 ): FixedWords {
   const view = new DataView(sample.buffer, sample.byteOffset, sample.byteLength);
   const fixed = new Int32Array(words);

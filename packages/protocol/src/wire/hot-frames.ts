@@ -1,8 +1,10 @@
 // The prototypes of the codecs that write only what varies behind a fixed part made once:
-// the requests that carry only a key and a get's answer (TailFrameCodec), and the requests
-// that carry a key and a value (KeyValueFrameCodec). They build the objects `decodeFrame`
-// returns. A write's answer has a codec of its own (write-answer-frame.ts).
+// the requests that carry only a key and a get's answer (TailFrameCodec), the requests that
+// carry a key and a value (KeyValueFrameCodec), and a ping and its pong without a payload
+// (IdFrameCodec). They build the objects `decodeFrame` returns. A write's answer has a codec
+// of its own (write-answer-frame.ts).
 import { ErrorCode, type Frame, type RequestBody } from '../gen/types.ts';
+import { IdFrameCodec } from './id-frame.ts';
 import { KeyValueFrameCodec } from './key-value-frame.ts';
 import { TailFrameCodec } from './tail-frame.ts';
 
@@ -45,6 +47,35 @@ export function keyValueRequestCodec(type: KeyValueRequestType): KeyValueFrameCo
   return new KeyValueFrameCodec(
     (id, key, value): Frame => ({
       message: { type: 'Request', value: { id, body: { type, value: { key, value } } } },
+    }),
+  );
+}
+
+/** The codec of a ping without a payload (`Request{id, body: Ping{}}`). */
+export function pingRequestCodec(): IdFrameCodec {
+  return new IdFrameCodec(
+    (id): Frame => ({
+      message: {
+        type: 'Request',
+        value: { id, body: { type: 'Ping', value: { payload: undefined } } },
+      },
+    }),
+  );
+}
+
+/** The codec of a pong without a payload (`Response{id, code Ok, body: Pong{}}`). */
+export function pongAnswerCodec(): IdFrameCodec {
+  return new IdFrameCodec(
+    (id): Frame => ({
+      message: {
+        type: 'Response',
+        value: {
+          id,
+          code: ErrorCode.Ok,
+          message: undefined,
+          body: { type: 'Pong', value: { payload: undefined } },
+        },
+      },
     }),
   );
 }

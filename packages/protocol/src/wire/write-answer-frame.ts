@@ -7,6 +7,7 @@ import { ErrorCode, type Frame } from '../gen/types.ts';
 import { encodeFrame } from '../gen/writers.ts';
 import { FrameBuilder } from './frame-builder.ts';
 import {
+  checkFixedLayout,
   type FixedWords,
   findU64,
   fixedWords,
@@ -60,10 +61,6 @@ export class WriteAnswerCodec {
     const builder = new FrameBuilder(128);
     const a = encodeFrame(builder, writeAnswer(PROBE_A, HLC_A, COUNT_A)).slice();
     const b = encodeFrame(builder, writeAnswer(PROBE_B, HLC_B, COUNT_B)).slice();
-    const fail = (why: string): never => {
-      throw new Error(`WriteAnswerCodec: the writers' answers ${why}`);
-    };
-    if (a.length !== b.length || a.length % 4 !== 0) fail('change length with their values');
     this.idAt = findU64(a, PROBE_A);
     this.hlcAt = findU64(a, HLC_A);
     const view = new DataView(a.buffer);
@@ -76,11 +73,7 @@ export class WriteAnswerCodec {
       { at: this.hlcAt, bytes: 8 },
       { at: this.countAt, bytes: 4 },
     ];
-    if (fields.some(({ at }) => at < 0 || at % 4 !== 0)) fail('hold no aligned id, hlc, count');
-    for (let i = 0; i < a.length; i++) {
-      const inField = fields.some(({ at, bytes }) => i >= at && i < at + bytes);
-      if ((a[i] !== b[i]) !== inField) fail('differ elsewhere than in the id, hlc and count');
-    }
+    checkFixedLayout('WriteAnswerCodec', a, b, fields);
     this.bytes = a;
     this.view = new DataView(a.buffer);
     this.front = fixedWords(a, a.length >> 2, fields);
