@@ -226,7 +226,7 @@ export class ClientCore {
         this.pending.take(id);
         throw new IpcError(ErrorCode.Timeout, `no response within the timeout (request ${id})`);
       }
-      if (!this.spin(session, this.spinBudget.windowMs())) {
+      if (!this.spin(session, now() + this.spinBudget.windowMs())) {
         const slept = session.sleepSync(Math.min(LIVENESS_CHECK_MS, remaining(deadline) + 1));
         if (slept === 'timed-out') this.timedOutWaits++;
         this.checkSession(session, slept === 'timed-out');
@@ -315,9 +315,11 @@ export class ClientCore {
     return progressed;
   }
 
-  /** Busy-waits up to `ms` for data from the server or room for queued output. */
-  private spin(session: ClientSession, ms: number): boolean {
-    const until = now() + ms;
+  /**
+   * Busy-waits until `until` (on the {@link now} clock) for data from the server or room for
+   * queued output. A deadline rather than a length: the pump has just read the clock.
+   */
+  private spin(session: ClientSession, until: number): boolean {
     do {
       for (let poll = 0; poll < POLLS_PER_CLOCK_READ; poll++) {
         if (session.hasData() || (session.hasQueuedOutput() && session.flush())) return true;
@@ -332,12 +334,7 @@ export class ClientCore {
   }
 
   private ensurePump(session: ClientSession): void {
-    if (this.pumping === undefined) {
-      this.pumping = this.pump(session).finally(() => {
-        this.pumping = undefined;
-        if (this.session === session && this.busy(session)) this.ensurePump(session);
-      });
-    }
+    if (this.pumping === undefined) this.pumping = this.pump(session);
   }
 
   /**
@@ -351,39 +348,46 @@ export class ClientCore {
     // Start once the code that sent runs to its end: a caller sending several requests in a
     // row sends them all before this loop spins.
     await undefined;
-    let lastProgress = now();
-    let waitStart = lastProgress;
-    while (this.session === session) {
-      const awaitingAnswer = this.pending.size > 0;
-      if (this.drain(session)) {
-        // Only waits for answers count: events come whenever others write.
-        if (awaitingAnswer) this.spinBudget.waited(now() - waitStart);
-        // Nothing left to wait for: stop, and the next request starts a new pump. A caller
-        // awaiting one request at a time thus sends its next one without an event-loop turn.
-        if (!this.busy(session)) return;
-        // A macrotask turn, not a microtask: the callers of settled requests resume through
-        // several promise hops, and must all have run (and sent their next requests) before
-        // this loop spins again.
-        await this.platform.yieldToEventLoop();
-        lastProgress = waitStart = now();
-        continue;
-      }
-      const t = now();
-      if (!awaitingAnswer) waitStart = t;
-      const idle = t - lastProgress;
-      const windowMs = this.spinBudget.windowMs();
-      if (idle < windowMs) {
-        if (!this.spin(session, Math.min(SPIN_SLICE_MS, windowMs - idle)))
+    try {
+      let lastProgress = now();
+      let waitStart = lastProgress;
+      while (this.session === session) {
+        const awaitingAnswer = this.pending.size > 0;
+        if (this.drain(session)) {
+          // Only waits for answers count: events come whenever others write.
+          if (awaitingAnswer) this.spinBudget.waited(now() - waitStart);
+          // Nothing left to wait for: stop, and the next request starts a new pump. A caller
+          // awaiting one request at a time thus sends its next one without an event-loop turn.
+          if (!this.busy(session)) return;
+          // A macrotask turn, not a microtask: the callers of settled requests resume through
+          // several promise hops, and must all have run (and sent their next requests) before
+          // this loop spins again.
           await this.platform.yieldToEventLoop();
-        continue;
+          lastProgress = waitStart = now();
+          continue;
+        }
+        const t = now();
+        if (!awaitingAnswer) waitStart = t;
+        const idle = t - lastProgress;
+        const windowMs = this.spinBudget.windowMs();
+        if (idle < windowMs) {
+          if (!this.spin(session, t + Math.min(SPIN_SLICE_MS, windowMs - idle)))
+            await this.platform.yieldToEventLoop();
+          continue;
+        }
+        if (!this.busy(session)) return;
+        const waiting = this.pending.size > 0;
+        const outcome = await session.sleepAsync(LIVENESS_CHECK_MS);
+        if (this.session !== session) return;
+        if (outcome === 'timed-out' && waiting && this.pending.size > 0) this.timedOutWaits++;
+        this.checkSession(session, outcome === 'timed-out');
+        lastProgress = now();
       }
-      if (!this.busy(session)) return;
-      const waiting = this.pending.size > 0;
-      const outcome = await session.sleepAsync(LIVENESS_CHECK_MS);
-      if (this.session !== session) return;
-      if (outcome === 'timed-out' && waiting && this.pending.size > 0) this.timedOutWaits++;
-      this.checkSession(session, outcome === 'timed-out');
-      lastProgress = now();
+    } finally {
+      // In here rather than in a `.finally()` on the pump's promise: a sequential caller
+      // starts a pump per request, and that was one more promise and a closure each.
+      this.pumping = undefined;
+      if (this.session === session && this.busy(session)) this.ensurePump(session);
     }
   }
 
