@@ -234,6 +234,31 @@ describe('server life cycle', () => {
     await server.exited;
   });
 
+  it('frees every slot of a killed process with several clients, and none of a live one', async () => {
+    // The liveness check judges each process once per round for all of its clients.
+    const server = await startServer(freshChannel('deadpool'), freshDataDir());
+    const observers = [
+      await IPCClient.connect(server.channel),
+      await IPCClient.connect(server.channel),
+    ];
+    const script = `import('@pluresdb-ipc/client-node').then(async ({ IPCClient }) => { const cs = []; for (let i = 0; i < 3; i++) cs.push(await IPCClient.connect(${JSON.stringify(server.channel)})); await Promise.all(cs.map((c) => c.ping())); console.log('connected'); setInterval(() => {}, 1000); });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(cliScript, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+    expect((await observers[0]?.stats())?.clients).toBe(5);
+    child.kill('SIGKILL');
+    await eventually(async () => (await observers[0]?.stats())?.clients === 2, 3_000);
+    // Two more rounds: the live process's clients stay, and both still work.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    for (const observer of observers) expect(await observer.ping()).toBeUndefined();
+    expect((await observers[1]?.stats())?.clients).toBe(2);
+    for (const observer of observers) await observer.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
   it('requires the shared secret when the server has one', async () => {
     const dataDir = freshDataDir();
     const secretFile = join(dataDir, 'secret');
