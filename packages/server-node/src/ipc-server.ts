@@ -113,6 +113,12 @@ export class IpcServer implements ServerCore {
   private readonly platform: Platform;
   private readonly segment: SharedSegment;
   private readonly sessions = new Map<number, ServerSession>();
+  /**
+   * The sessions' values as an array, for the loops that run per pass and per poll: a Map
+   * iterator is an allocation and a slower walk, and each idle session slowed a busy one's
+   * round trip by ~50 ns.
+   */
+  private serving: ServerSession[] = [];
   private readonly claimedSince = new Map<number, number>();
   /** Liveness checks run since start (every FULL_CHECK_EVERY-th checks identities in full). */
   private livenessRound = 0;
@@ -320,7 +326,7 @@ export class IpcServer implements ServerCore {
   // A bound field, not a closure per pass: the server makes a pass per request when idle.
   private readonly serviceSessions = (): boolean => {
     let progressed = false;
-    for (const session of this.sessions.values()) {
+    for (const session of this.serving) {
       if (session.service()) progressed = true;
     }
     return progressed;
@@ -332,7 +338,7 @@ export class IpcServer implements ServerCore {
     do {
       for (let poll = 0; poll < POLLS_PER_CLOCK_READ; poll++) {
         if (Atomics.load(words, HeaderWord.doorbell) !== this.lastDoorbell) return true;
-        for (const session of this.sessions.values()) if (session.canProgress()) return true;
+        for (const session of this.serving) if (session.canProgress()) return true;
       }
     } while (now() < until);
     return false;
@@ -368,6 +374,7 @@ export class IpcServer implements ServerCore {
         if (!control.transition(layout, slot, SlotState.Open, SlotState.Serving)) continue;
         this.sessions.get(slot)?.drop();
         this.sessions.set(slot, new ServerSession(this, slot, control.slotClient(layout, slot)));
+        this.serving = [...this.sessions.values()];
         changed = true;
       } else if (state === SlotState.Closed) {
         this.free(slot);
@@ -381,6 +388,7 @@ export class IpcServer implements ServerCore {
   private free(slot: number): void {
     this.sessions.get(slot)?.drop();
     this.sessions.delete(slot);
+    this.serving = [...this.sessions.values()];
     this.claimedSince.delete(slot);
     this.control.resetSlot(this.layout, slot);
   }

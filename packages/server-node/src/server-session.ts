@@ -90,6 +90,9 @@ export class ServerSession {
 
   /** Writes queued output, then handles up to a turn's worth of requests; true on progress. */
   service(): boolean {
+    // Most sessions are idle in most passes, and the server makes a pass per request: an idle
+    // one costs two loads. (Skipping the writer's sleep check is safe: it follows every read.)
+    if (this.outbox.isEmpty && !this.reader.hasData()) return false;
     let progressed = this.flush();
     // While stopping, only answers already owed go out; new requests get refuseRemaining().
     if (!this.outbox.isEmpty || this.ended || this.core.stopping) return progressed;
