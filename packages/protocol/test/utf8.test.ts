@@ -62,6 +62,16 @@ describe('encodeUtf8 / decodeUtf8', () => {
     'users/🦄🚀/👩‍👩‍👧',
     'x'.repeat(5000),
     `${'a'.repeat(40)}é`,
+    // The ASCII fast path: whole chunks of eight, a remainder, and a non-ASCII byte late.
+    'k1',
+    'users/0042',
+    'bench/doc-10',
+    'bench/doc-100',
+    'users/0000000042',
+    'a'.repeat(48),
+    `bench/doc-${'é'}1`,
+    `${'b'.repeat(20)}ü`,
+    `${'c'.repeat(8)}\u007f${'d'.repeat(8)}`,
   ])('round-trips %j like TextEncoder', (text) => {
     const bytes = encodeUtf8(text).slice();
     expect(bytes).toEqual(new TextEncoder().encode(text));
