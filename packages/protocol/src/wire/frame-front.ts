@@ -5,6 +5,7 @@
 // fields behind a copy of the fixed ones, and recognises a frame by comparing its fixed words.
 import { IpcError } from '../errors.ts';
 import { verifyFrameBytes } from '../gen/verifiers.ts';
+import { readU32 } from './little-endian.ts';
 import type { VerifyLimits } from './verifier.ts';
 
 /** Two ids that differ in every byte: where their frames differ is where the id lies. */
@@ -193,5 +194,54 @@ export class FrameBuffer {
     const frame = new Uint8Array(this.bytes.buffer, 0, total);
     this.last = frame;
     return frame;
+  }
+}
+
+/**
+ * A whole frame of a fixed layout (write-answer-frame.ts, id-frame.ts): the copy an encoder
+ * writes the varying fields into, and the check that recognises a frame of this layout.
+ */
+export class FixedFrame {
+  /** The frame encoders write into and return; valid until the next encode. */
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly view: DataView<ArrayBuffer>;
+  /** Where the u64 id lies. */
+  readonly idAt: number;
+  private readonly front: FixedWords;
+  private readonly matcher = new WordMatcher();
+  private readonly limits: LimitsCheck;
+
+  /**
+   * @param a, b two probe frames (see {@link checkFixedLayout}); `a` is kept.
+   * @param fields the varying fields, the u64 id first.
+   * @throws Error naming `codec` when the frames do not have that layout.
+   */
+  constructor(
+    codec: string,
+    a: Uint8Array<ArrayBuffer>,
+    b: Uint8Array,
+    fields: readonly VaryingField[],
+  ) {
+    checkFixedLayout(codec, a, b, fields);
+    this.idAt = (fields[0] as VaryingField).at;
+    this.bytes = a;
+    this.view = new DataView(a.buffer, a.byteOffset, a.byteLength);
+    this.front = fixedWords(a, a.length >> 2, fields);
+    // A copy: encoding writes into `bytes`.
+    this.limits = new LimitsCheck([a.slice()]);
+  }
+
+  /**
+   * The id of `bytes` when it is a frame of this layout with a non-zero id and passes
+   * `limits`; otherwise undefined, and the caller decodes (and verifies) it the generic way.
+   */
+  matchId(bytes: Uint8Array, limits: VerifyLimits): bigint | undefined {
+    if (bytes.length !== this.bytes.length || !this.limits.within(limits)) return undefined;
+    if (!this.matcher.matches(bytes, this.front)) return undefined;
+    const low = readU32(bytes, this.idAt);
+    const high = readU32(bytes, this.idAt + 4);
+    // Id 0 is written by omitting the field: another layout.
+    if ((low | high) === 0) return undefined;
+    return readU64(low, high);
   }
 }

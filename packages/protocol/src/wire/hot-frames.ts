@@ -3,10 +3,20 @@
 // carry a key and a value (KeyValueFrameCodec), and a ping and its pong without a payload
 // (IdFrameCodec). They build the objects `decodeFrame` returns. A write's answer has a codec
 // of its own (write-answer-frame.ts).
-import { ErrorCode, type Frame, type RequestBody } from '../gen/types.ts';
+import { ErrorCode, type Frame, type RequestBody, type ResponseBody } from '../gen/types.ts';
 import { IdFrameCodec } from './id-frame.ts';
 import { KeyValueFrameCodec } from './key-value-frame.ts';
 import { TailFrameCodec } from './tail-frame.ts';
+
+/**
+ * A successful answer carrying `body` (`Response{id, code Ok, body}`), with the properties in
+ * the order `decodeFrame` gives them.
+ */
+export function okAnswer(id: bigint, body: ResponseBody): Frame {
+  return {
+    message: { type: 'Response', value: { id, code: ErrorCode.Ok, message: undefined, body } },
+  };
+}
 
 /** A request whose body holds nothing but a key. */
 export type KeyRequestType = Extract<RequestBody, { type: 'Get' | 'GetRecord' | 'Delete' }>['type'];
@@ -25,17 +35,7 @@ export function keyRequestCodec(type: KeyRequestType): TailFrameCodec<string> {
 export function getAnswerCodec(): TailFrameCodec<Uint8Array> {
   return new TailFrameCodec<Uint8Array>(
     'bytes',
-    (id, value): Frame => ({
-      message: {
-        type: 'Response',
-        value: {
-          id,
-          code: ErrorCode.Ok,
-          message: undefined,
-          body: { type: 'GetResult', value: { value } },
-        },
-      },
-    }),
+    (id, value): Frame => okAnswer(id, { type: 'GetResult', value: { value } }),
   );
 }
 
@@ -66,16 +66,6 @@ export function pingRequestCodec(): IdFrameCodec {
 /** The codec of a pong without a payload (`Response{id, code Ok, body: Pong{}}`). */
 export function pongAnswerCodec(): IdFrameCodec {
   return new IdFrameCodec(
-    (id): Frame => ({
-      message: {
-        type: 'Response',
-        value: {
-          id,
-          code: ErrorCode.Ok,
-          message: undefined,
-          body: { type: 'Pong', value: { payload: undefined } },
-        },
-      },
-    }),
+    (id): Frame => okAnswer(id, { type: 'Pong', value: { payload: undefined } }),
   );
 }

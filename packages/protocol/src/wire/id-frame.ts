@@ -8,19 +8,7 @@
 import type { Frame } from '../gen/types.ts';
 import { encodeFrame } from '../gen/writers.ts';
 import { FrameBuilder } from './frame-builder.ts';
-import {
-  checkFixedLayout,
-  type FixedWords,
-  findU64,
-  fixedWords,
-  LimitsCheck,
-  PROBE_A,
-  PROBE_B,
-  readU64,
-  WordMatcher,
-  writeU64,
-} from './frame-front.ts';
-import { readU32 } from './little-endian.ts';
+import { FixedFrame, findU64, PROBE_A, PROBE_B, writeU64 } from './frame-front.ts';
 import type { VerifyLimits } from './verifier.ts';
 
 /**
@@ -31,12 +19,7 @@ export type IdPrototype = (id: bigint) => Frame;
 
 /** Encodes and decodes the frames of one prototype whose only varying field is the id. */
 export class IdFrameCodec {
-  private readonly bytes: Uint8Array<ArrayBuffer>;
-  private readonly view: DataView<ArrayBuffer>;
-  private readonly idAt: number;
-  private readonly front: FixedWords;
-  private readonly matcher = new WordMatcher();
-  private readonly limits: LimitsCheck;
+  private readonly frame: FixedFrame;
 
   /**
    * @param prototype the frame for an id.
@@ -46,13 +29,7 @@ export class IdFrameCodec {
     const builder = new FrameBuilder(128);
     const a = encodeFrame(builder, prototype(PROBE_A)).slice();
     const b = encodeFrame(builder, prototype(PROBE_B)).slice();
-    this.idAt = findU64(a, PROBE_A);
-    const fields = [{ at: this.idAt, bytes: 8 }];
-    checkFixedLayout('IdFrameCodec', a, b, fields);
-    this.bytes = a;
-    this.view = new DataView(a.buffer);
-    this.front = fixedWords(a, a.length >> 2, fields);
-    this.limits = new LimitsCheck([a.slice()]);
+    this.frame = new FixedFrame('IdFrameCodec', a, b, [{ at: findU64(a, PROBE_A), bytes: 8 }]);
   }
 
   /**
@@ -61,8 +38,8 @@ export class IdFrameCodec {
    */
   encode(builder: FrameBuilder, id: number | bigint): Uint8Array {
     if (id === 0 || id === 0n) return encodeFrame(builder, this.prototype(0n));
-    writeU64(this.view, this.idAt, id);
-    return this.bytes;
+    writeU64(this.frame.view, this.frame.idAt, id);
+    return this.frame.bytes;
   }
 
   /**
@@ -70,12 +47,7 @@ export class IdFrameCodec {
    * otherwise undefined, and the caller decodes (and verifies) it the generic way.
    */
   decode(bytes: Uint8Array, limits: VerifyLimits): Frame | undefined {
-    if (bytes.length !== this.bytes.length || !this.limits.within(limits)) return undefined;
-    if (!this.matcher.matches(bytes, this.front)) return undefined;
-    const low = readU32(bytes, this.idAt);
-    const high = readU32(bytes, this.idAt + 4);
-    // Id 0 is written by omitting the field: another layout.
-    if ((low | high) === 0) return undefined;
-    return this.prototype(readU64(low, high));
+    const id = this.frame.matchId(bytes, limits);
+    return id === undefined ? undefined : this.prototype(id);
   }
 }

@@ -3,21 +3,11 @@
 // the id, the timestamp and the count. Encoding writes those three into a copy of a frame from
 // the generic writers, byte for byte what `encodeFrame` writes (tested); decoding recognises a
 // frame whose other words are that frame's (fuzzed against the verifier).
-import { ErrorCode, type Frame } from '../gen/types.ts';
+import type { Frame } from '../gen/types.ts';
 import { encodeFrame } from '../gen/writers.ts';
 import { FrameBuilder } from './frame-builder.ts';
-import {
-  checkFixedLayout,
-  type FixedWords,
-  findU64,
-  fixedWords,
-  LimitsCheck,
-  PROBE_A,
-  PROBE_B,
-  readU64,
-  WordMatcher,
-  writeU64,
-} from './frame-front.ts';
+import { FixedFrame, findU64, PROBE_A, PROBE_B, readU64, writeU64 } from './frame-front.ts';
+import { okAnswer } from './hot-frames.ts';
 import { readU32 } from './little-endian.ts';
 import type { VerifyLimits } from './verifier.ts';
 
@@ -29,17 +19,7 @@ const COUNT_B = 0xfefdfcfb;
 
 /** The answer frame, as the generic writers take it and as `decodeFrame` returns it. */
 function writeAnswer(id: bigint, hlc: bigint, count: number): Frame {
-  return {
-    message: {
-      type: 'Response',
-      value: {
-        id,
-        code: ErrorCode.Ok,
-        message: undefined,
-        body: { type: 'WriteResult', value: { hlc, count } },
-      },
-    },
-  };
+  return okAnswer(id, { type: 'WriteResult', value: { hlc, count } });
 }
 
 /**
@@ -47,37 +27,26 @@ function writeAnswer(id: bigint, hlc: bigint, count: number): Frame {
  * zero field is omitted by the writers: another layout, left to the generic path).
  */
 export class WriteAnswerCodec {
-  private readonly bytes: Uint8Array<ArrayBuffer>;
-  private readonly view: DataView<ArrayBuffer>;
-  private readonly idAt: number;
+  private readonly frame: FixedFrame;
   private readonly hlcAt: number;
   private readonly countAt: number;
-  private readonly front: FixedWords;
-  private readonly matcher = new WordMatcher();
-  private readonly limits: LimitsCheck;
 
   /** @throws Error when the writers' frames do not have the layout this relies on. */
   constructor() {
     const builder = new FrameBuilder(128);
     const a = encodeFrame(builder, writeAnswer(PROBE_A, HLC_A, COUNT_A)).slice();
     const b = encodeFrame(builder, writeAnswer(PROBE_B, HLC_B, COUNT_B)).slice();
-    this.idAt = findU64(a, PROBE_A);
     this.hlcAt = findU64(a, HLC_A);
     const view = new DataView(a.buffer);
     this.countAt = -1;
     for (let at = 0; at + 4 <= a.length; at += 4) {
       if (view.getUint32(at, true) === COUNT_A) this.countAt = at;
     }
-    const fields = [
-      { at: this.idAt, bytes: 8 },
+    this.frame = new FixedFrame('WriteAnswerCodec', a, b, [
+      { at: findU64(a, PROBE_A), bytes: 8 },
       { at: this.hlcAt, bytes: 8 },
       { at: this.countAt, bytes: 4 },
-    ];
-    checkFixedLayout('WriteAnswerCodec', a, b, fields);
-    this.bytes = a;
-    this.view = new DataView(a.buffer);
-    this.front = fixedWords(a, a.length >> 2, fields);
-    this.limits = new LimitsCheck([a.slice()]);
+    ]);
   }
 
   /**
@@ -88,10 +57,11 @@ export class WriteAnswerCodec {
     if (id === 0n || hlc === 0n || count === 0) {
       return encodeFrame(builder, writeAnswer(id, hlc, count));
     }
-    writeU64(this.view, this.idAt, id);
-    writeU64(this.view, this.hlcAt, hlc);
-    this.view.setUint32(this.countAt, count, true);
-    return this.bytes;
+    const { view, idAt, bytes } = this.frame;
+    writeU64(view, idAt, id);
+    writeU64(view, this.hlcAt, hlc);
+    view.setUint32(this.countAt, count, true);
+    return bytes;
   }
 
   /**
@@ -99,13 +69,9 @@ export class WriteAnswerCodec {
    * and the caller decodes (and verifies) it the generic way.
    */
   decode(bytes: Uint8Array, limits: VerifyLimits): Frame | undefined {
-    if (bytes.length !== this.bytes.length || !this.limits.within(limits)) return undefined;
-    if (!this.matcher.matches(bytes, this.front)) return undefined;
-    const low = readU32(bytes, this.idAt);
-    const high = readU32(bytes, this.idAt + 4);
-    // Id 0 is written by omitting the field: not this layout.
-    if ((low | high) === 0) return undefined;
+    const id = this.frame.matchId(bytes, limits);
+    if (id === undefined) return undefined;
     const hlc = readU64(readU32(bytes, this.hlcAt), readU32(bytes, this.hlcAt + 4));
-    return writeAnswer(readU64(low, high), hlc, readU32(bytes, this.countAt));
+    return writeAnswer(id, hlc, readU32(bytes, this.countAt));
   }
 }
