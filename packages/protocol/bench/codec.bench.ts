@@ -5,7 +5,6 @@
 
 import { decodeFrameUnchecked } from '../src/gen/readers.ts';
 import type { Frame } from '../src/gen/types.ts';
-import { ErrorCode } from '../src/gen/types.ts';
 import { verifyFrameBytes } from '../src/gen/verifiers.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
@@ -13,6 +12,7 @@ import {
   getAnswerCodec,
   keyRequestCodec,
   keyValueRequestCodec,
+  okAnswer,
   pingRequestCodec,
   pongAnswerCodec,
 } from '../src/wire/hot-frames.ts';
@@ -58,32 +58,12 @@ const cases: Case[] = [
   },
   {
     name: 'get response',
-    frame: {
-      message: {
-        type: 'Response',
-        value: {
-          id: 42n,
-          code: ErrorCode.Ok,
-          message: undefined,
-          body: { type: 'GetResult', value: { value } },
-        },
-      },
-    },
+    frame: okAnswer(42n, { type: 'GetResult', value: { value } }),
     json: { id: 42, code: 0, value: document },
   },
   {
     name: 'write answer',
-    frame: {
-      message: {
-        type: 'Response',
-        value: {
-          id: 42n,
-          code: ErrorCode.Ok,
-          message: undefined,
-          body: { type: 'WriteResult', value: { hlc: 0x0196_2f3a_1c00_0001n, count: 1 } },
-        },
-      },
-    },
+    frame: okAnswer(42n, { type: 'WriteResult', value: { hlc: 0x0196_2f3a_1c00_0001n, count: 1 } }),
     json: { id: 42, code: 0, hlc: '0x01962f3a1c000001', count: 1 },
   },
   {
@@ -98,17 +78,7 @@ const cases: Case[] = [
   },
   {
     name: 'pong answer',
-    frame: {
-      message: {
-        type: 'Response',
-        value: {
-          id: 42n,
-          code: ErrorCode.Ok,
-          message: undefined,
-          body: { type: 'Pong', value: { payload: undefined } },
-        },
-      },
-    },
+    frame: okAnswer(42n, { type: 'Pong', value: { payload: undefined } }),
     json: { id: 42, code: 0 },
   },
 ];

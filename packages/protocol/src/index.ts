@@ -79,6 +79,7 @@ export {
   type KeyValueRequestType,
   keyRequestCodec,
   keyValueRequestCodec,
+  okAnswer,
   pingRequestCodec,
   pongAnswerCodec,
 } from './wire/hot-frames.ts';

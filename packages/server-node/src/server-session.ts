@@ -14,6 +14,7 @@ import {
   type Hello,
   IpcError,
   Outbox,
+  okAnswer,
   type ProcessIdentity,
   type Request,
   type ResponseBody,
@@ -381,9 +382,7 @@ export class ServerSession {
         if (body.value.payload !== undefined) break;
         return this.core.pongAnswers.encode(builder, id);
     }
-    return encodeFrame(builder, {
-      message: { type: 'Response', value: { id, code: ErrorCode.Ok, body } },
-    });
+    return encodeFrame(builder, okAnswer(id, body));
   }
 
   private sendError(id: bigint, error: IpcError): void {
