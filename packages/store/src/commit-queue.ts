@@ -13,6 +13,7 @@ import type { IpcError } from '@pluresdb-ipc/protocol';
 import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { DataDir } from './data-dir.ts';
+import { DiskFullGuard } from './disk-full-guard.ts';
 import type { HybridClock } from './hlc.ts';
 import { storeError } from './store-errors.ts';
 import type { StoreOptions, WriteResult } from './types.ts';
@@ -99,6 +100,7 @@ export class CommitQueue {
   #held: Change[] = [];
   readonly #commitNow: (() => boolean) | undefined;
   readonly #inPlace: boolean;
+  readonly #diskFull: DiskFullGuard;
 
   /**
    * @param inPlace whether writes may commit synchronously on the caller's thread (durability
@@ -121,6 +123,7 @@ export class CommitQueue {
     this.#seqCeiling = seqCeiling;
     this.#inPlace = inPlace;
     this.#commitNow = inPlace ? commitNow : undefined;
+    this.#diskFull = new DiskFullGuard(data.path);
   }
 
   /** The error that stopped the queue after a failed commit; writes are refused after it. */
@@ -282,6 +285,8 @@ export class CommitQueue {
    * it aborted; then nothing of it, checkpoint included, was written.
    */
   #commitSync(changes: readonly Change[], reserve: number): IpcError | undefined {
+    const refusal = this.#diskFull.refusal();
+    if (refusal !== undefined) return refusal;
     const ceiling = this.#seqCeiling;
     const checkpointMs = this.#checkpointMs;
     try {
@@ -293,6 +298,7 @@ export class CommitQueue {
     } catch (error) {
       this.#seqCeiling = ceiling;
       this.#checkpointMs = checkpointMs;
+      this.#diskFull.failed();
       return storeError(error, this.#data.path, 'committing to');
     }
   }

@@ -32,7 +32,7 @@ const lockedErrnos = new Set<number | string>([11, 16, 'EAGAIN', 'EBUSY', 'EWOUL
 const fullErrnos = new Set<number | string>([28, 122, MDB_MAP_FULL, 'ENOSPC', 'EDQUOT']);
 const ioErrnos = new Set<number | string>([5, 'EIO']);
 /** Free space under which an I/O error while writing is taken for a full disk. */
-const NEARLY_FULL_BYTES = 1024 * 1024;
+export const NEARLY_FULL_BYTES = 1024 * 1024;
 const corruptCodes = new Set<number>([MDB_INVALID, MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_PANIC]);
 
 /**
@@ -82,7 +82,7 @@ export function storeError(
 }
 
 /** Free bytes for unprivileged writers on the file system holding `path`, if it can tell. */
-function freeBytesAt(path: string): number | undefined {
+export function freeBytesAt(path: string): number | undefined {
   try {
     const stats = statfsSync(path);
     return stats.bavail * stats.bsize;
