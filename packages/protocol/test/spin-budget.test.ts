@@ -30,21 +30,4 @@ describe('SpinBudget', () => {
     long.waited(1.9);
     expect(long.narrowing).toBe(0);
   });
-
-  it('waits out a server it woke with a longer window, unless the machine looks crowded', () => {
-    const budget = new SpinBudget(200);
-    expect(budget.windowMs(true)).toBe(2);
-    // That wait is slow by nature: it does not narrow the window...
-    budget.waited(1.5, true);
-    expect(budget.narrowing).toBe(0);
-    // ...but a slow ordinary wait does, and then a woken server gets no longer spin either.
-    budget.waited(1.5);
-    expect(budget.windowMs(true)).toBe(0.1);
-    // A quick answer after a wake still widens the window back.
-    budget.waited(0.01, true);
-    expect(budget.narrowing).toBe(0);
-    // A configured window longer than the after-wake one is kept, and one of 0 never spins.
-    expect(new SpinBudget(5000).windowMs(true)).toBe(5);
-    expect(new SpinBudget(0).windowMs(true)).toBe(0);
-  });
 });

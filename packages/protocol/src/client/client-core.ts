@@ -218,7 +218,6 @@ export class ClientCore {
       },
     });
     session.send(frame);
-    let afterWake = false;
     while (outcome === undefined) {
       this.drain(session);
       if (outcome !== undefined) break;
@@ -227,14 +226,13 @@ export class ClientCore {
         this.pending.take(id);
         throw new IpcError(ErrorCode.Timeout, `no response within the timeout (request ${id})`);
       }
-      if (session.takeServerWoken()) afterWake = true;
-      if (!this.spin(session, now() + this.spinBudget.windowMs(afterWake))) {
+      if (!this.spin(session, now() + this.spinBudget.windowMs())) {
         const slept = session.sleepSync(Math.min(LIVENESS_CHECK_MS, remaining(deadline) + 1));
         if (slept === 'timed-out') this.timedOutWaits++;
         this.checkSession(session, slept === 'timed-out');
       }
     }
-    this.spinBudget.waited(now() - started, afterWake);
+    this.spinBudget.waited(now() - started);
     if (outcome.error) throw outcome.error;
     return outcome.value as unknown as Answer<T>;
   }
@@ -353,15 +351,11 @@ export class ClientCore {
     try {
       let lastProgress = now();
       let waitStart = lastProgress;
-      // Whether what this wait is for had to wake the server (SpinBudget.windowMs).
-      let afterWake = false;
       while (this.session === session) {
         const awaitingAnswer = this.pending.size > 0;
-        if (session.takeServerWoken()) afterWake = true;
         if (this.drain(session)) {
           // Only waits for answers count: events come whenever others write.
-          if (awaitingAnswer) this.spinBudget.waited(now() - waitStart, afterWake);
-          afterWake = false;
+          if (awaitingAnswer) this.spinBudget.waited(now() - waitStart);
           // Nothing left to wait for: stop, and the next request starts a new pump. A caller
           // awaiting one request at a time thus sends its next one without an event-loop turn.
           if (!this.busy(session)) return;
@@ -375,7 +369,7 @@ export class ClientCore {
         const t = now();
         if (!awaitingAnswer) waitStart = t;
         const idle = t - lastProgress;
-        const windowMs = this.spinBudget.windowMs(afterWake);
+        const windowMs = this.spinBudget.windowMs();
         if (idle < windowMs) {
           if (!this.spin(session, t + Math.min(SPIN_SLICE_MS, windowMs - idle)))
             await this.platform.yieldToEventLoop();

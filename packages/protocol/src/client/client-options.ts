@@ -25,9 +25,7 @@ export interface ConnectOptions {
    * The longest busy-wait for an answer before sleeping, in µs; default 200. Waking a sleeping
    * process costs ~50 µs here, a spinning round trip well under 1 µs (shared BRIEF §1). The
    * client narrows the window while answers take longer than 0.5 ms (a crowded machine, where
-   * spinning takes the server's CPU time) and widens it back when they are quick. A request
-   * that had to wake a sleeping server waits up to 2 ms spinning (or this, if longer), which
-   * covers that server's wake-up; 0 turns every spin off.
+   * spinning takes the server's CPU time) and widens it back when they are quick.
    */
   readonly spinMicros?: number;
   /** Reconnection after a server restart. */

@@ -34,8 +34,6 @@ export class ClientSession {
   private readonly doorbellWord: number;
   private sleepers = 0;
   private released = false;
-  /** Set when a request found the server asleep and rang it; see {@link takeServerWoken}. */
-  private wokeServer = false;
 
   private constructor(
     platform: Platform,
@@ -178,16 +176,6 @@ export class ClientSession {
     return this.reader.position();
   }
 
-  /**
-   * True when a request sent since the last call found the server asleep and had to wake it
-   * (its answer then takes a wake-up longer); clears the mark.
-   */
-  takeServerWoken(): boolean {
-    const woke = this.wokeServer;
-    this.wokeServer = false;
-    return woke;
-  }
-
   /** True when the server published something not read yet. */
   hasData(): boolean {
     return this.reader.hasData();
@@ -303,10 +291,7 @@ export class ClientSession {
   }
 
   private publish(): void {
-    if (this.writer.publish()) {
-      this.wakeServer();
-      this.wokeServer = true;
-    }
+    if (this.writer.publish()) this.wakeServer();
   }
 
   private wakeServer(): void {

@@ -16,13 +16,6 @@
 const CROWDED_MS = 0.5;
 /** Halvings after which the window is as good as zero (200 µs >> 8 < 1 µs). */
 const MAX_HALVINGS = 8;
-/**
- * The window while waiting on a server this client had to wake: after a second or more
- * asleep, the server ran 0.05–1.3 ms after its doorbell and then took 0.2–0.3 ms over its first
- * request (the VM's cold caches; measured 2026-12-05). With the normal window the client fell
- * asleep meanwhile and had to be woken in turn, another 0.04–0.6 ms.
- */
-const AFTER_WAKE_MS = 2;
 
 /** The adaptive spin window of one client. */
 export class SpinBudget {
@@ -36,27 +29,14 @@ export class SpinBudget {
     this.slowMs = Math.max(this.fullMs, CROWDED_MS);
   }
 
-  /**
-   * The window for the next wait, in ms. `afterWake`: this client woke the sleeping server to
-   * send what it waits for, so the answer comes late but surely; the window then covers the
-   * server's wake-up, unless the machine looks crowded (a narrowed window), where a long spin
-   * would take the core the server needs.
-   */
-  windowMs(afterWake = false): number {
-    // A window of 0 is a choice never to spin (the option's doc), which this keeps.
-    if (afterWake && this.halvings === 0 && this.fullMs > 0)
-      return Math.max(this.fullMs, AFTER_WAKE_MS);
+  /** The window for the next wait, in ms. */
+  windowMs(): number {
     return this.fullMs / 2 ** this.halvings;
   }
 
-  /**
-   * An answer came `ms` after the wait for it began (spinning, sleeping, or both). A wait on a
-   * server this client woke (`afterWake`) is slow by nature and says nothing of crowding: it
-   * only counts when quick.
-   */
-  waited(ms: number, afterWake = false): void {
+  /** An answer came `ms` after the wait for it began (spinning, sleeping, or both). */
+  waited(ms: number): void {
     if (ms > this.slowMs) {
-      if (afterWake) return;
       if (this.halvings < MAX_HALVINGS) this.halvings++;
     } else if (this.halvings > 0) this.halvings--;
   }
