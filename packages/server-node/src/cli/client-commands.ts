@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { IPCClient } from '@pluresdb-ipc/client-node';
 import { type ConnectOptions, type JsonObject, now } from '@pluresdb-ipc/protocol';
+import { outputClosed, writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
 
@@ -65,7 +66,7 @@ async function run(
     case 'get': {
       const value = await client.get(key);
       if (value === undefined) {
-        process.stderr.write(`pluresdb-ipc: no record "${key}"\n`);
+        writeErr(`pluresdb-ipc: no record "${key}"\n`);
         return ExitCode.NotFound;
       }
       printJson(value);
@@ -113,7 +114,11 @@ async function list(client: IPCClient, args: ParsedArgs): Promise<number> {
   };
   if (all) {
     if (after !== undefined) throw new UsageError('--all lists from the start; drop --after');
-    for await (const item of client.listAll(query)) process.stdout.write(`${toJson(item)}\n`);
+    for await (const item of client.listAll(query)) {
+      // `list --all | head`: the reader left, so stop fetching pages (exit 0, as Unix tools do).
+      if (outputClosed.aborted) break;
+      writeOut(`${toJson(item)}\n`);
+    }
     return ExitCode.Ok;
   }
   printJson(await client.list({ ...query, ...(after === undefined ? {} : { after }) }));
@@ -125,13 +130,16 @@ async function watch(client: IPCClient, prefix: string): Promise<number> {
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // `watch | head`: the reader left; end the watch as an interrupt would.
+  outputClosed.addEventListener('abort', stop, { once: true });
   try {
     for await (const change of client.watch(prefix, { signal: controller.signal })) {
-      process.stdout.write(`${toJson(change)}\n`);
+      writeOut(`${toJson(change)}\n`);
     }
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    outputClosed.removeEventListener('abort', stop);
   }
   return ExitCode.Ok;
 }

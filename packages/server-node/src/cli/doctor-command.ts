@@ -4,6 +4,7 @@
 import { lstatSync, statfsSync, unlinkSync } from 'node:fs';
 import { segmentLayout } from '@pluresdb-ipc/protocol';
 import { resolveServeOptions } from '../server-options.ts';
+import { writeOut } from './closed-output.ts';
 import { ExitCode, printJson, UsageError } from './output.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { inspectSegment, type SegmentReport, SHM_DIR, surveySegments } from './segment-survey.ts';
@@ -40,7 +41,7 @@ export function doctorCommand(args: ParsedArgs): number {
   const ok = shm.problems.length === 0 && remaining.every((s) => s.problems.length === 0);
   const report: DoctorReport = { ok, uid, shm, segments, removed };
   if (values.json) printJson(report);
-  else process.stdout.write(describeReport(report, values.clean === true));
+  else writeOut(describeReport(report, values.clean === true));
   return ok ? ExitCode.Ok : ExitCode.Failed;
 }
 

@@ -2,6 +2,7 @@
 // The `pluresdb-ipc` command: the server (`serve`), one-shot client commands, `doctor` and
 // `bench`.
 import { clientCommand, isClientCommand } from './client-commands.ts';
+import { survivePipeClosures, writeOut } from './closed-output.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { ExitCode, reportError, UsageError } from './output.ts';
 import { parseCommandLine } from './parse-args.ts';
@@ -9,10 +10,11 @@ import { serveCommand } from './serve-command.ts';
 import { usage } from './usage.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
+  survivePipeClosures();
   const args = parseCommandLine(argv);
   const command = args.positionals[0];
   if (command === undefined || command === 'help' || args.values.help) {
-    process.stdout.write(usage);
+    writeOut(usage);
     return command === undefined && !args.values.help ? ExitCode.Usage : ExitCode.Ok;
   }
   if (command === 'serve') return serveCommand(args);

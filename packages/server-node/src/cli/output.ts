@@ -1,6 +1,7 @@
 // How the CLI prints: JSON on stdout (bigints as decimal strings, so nothing loses precision),
 // errors on stderr with a non-zero exit code.
 import { errorCodeName, IpcError } from '@pluresdb-ipc/protocol';
+import { writeErr, writeOut } from './closed-output.ts';
 
 /** Exit codes of the CLI. */
 export const ExitCode = {
@@ -28,7 +29,7 @@ export function toJson(value: unknown, indent?: number): string {
 
 /** Prints one JSON value on stdout. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${toJson(value, process.stdout.isTTY ? 2 : undefined)}\n`);
+  writeOut(`${toJson(value, process.stdout.isTTY ? 2 : undefined)}\n`);
 }
 
 /** A usage error: the command line is wrong. */
@@ -39,14 +40,14 @@ export class UsageError extends Error {
 /** Prints an error and returns the exit code for it. */
 export function reportError(error: unknown): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`pluresdb-ipc: ${error.message}\nRun "pluresdb-ipc help" for usage.\n`);
+    writeErr(`pluresdb-ipc: ${error.message}\nRun "pluresdb-ipc help" for usage.\n`);
     return ExitCode.Usage;
   }
   if (IpcError.is(error)) {
-    process.stderr.write(`pluresdb-ipc: ${errorCodeName(error.code)}: ${error.rawMessage}\n`);
+    writeErr(`pluresdb-ipc: ${errorCodeName(error.code)}: ${error.rawMessage}\n`);
     return ExitCode.Failed;
   }
-  process.stderr.write(
+  writeErr(
     `pluresdb-ipc: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   return ExitCode.Failed;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { surviveOrphanedCommitFailures } from '@pluresdb-ipc/store';
 import { IpcServer } from '../ipc-server.ts';
 import type { ServeOptions } from '../server-options.ts';
+import { writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
 
@@ -34,6 +35,8 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       ? {}
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
     ...(values['secret-file'] === undefined ? {} : { secret: readFileSync(values['secret-file']) }),
+    // Through writeErr: a closed stderr (`serve 2>&1 | head -1`) must not end the server.
+    log: (line) => writeErr(`${line}\n`),
   };
   // A failed batched commit ('fsync' mode, a full disk) leaves lmdb-js with a rejection nobody
   // handles; every write it failed is answered with the error, and the server goes on.
@@ -44,7 +47,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) {
-        process.stderr.write(`pluresdb-ipc: ${signal} again, exiting without a clean stop\n`);
+        writeErr(`pluresdb-ipc: ${signal} again, exiting without a clean stop\n`);
         process.exit(ExitCode.Failed);
       }
       stopping = true;
@@ -64,7 +67,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     // Only now: whoever reads this line may signal at once, and an earlier signal would have
     // killed the process without a clean stop, leaving its segment behind.
-    process.stdout.write(
+    writeOut(
       `pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`,
     );
   });
