@@ -14,9 +14,9 @@ export const denoPlatform: Platform = posixPlatform(denoLibc, {
   runtime: `deno ${Deno.version.deno}`,
   readTextFile: readSmallFile,
   yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
-  setTimer(callback, ms) {
+  setTimer(callback, ms, keepAlive = false) {
     const timer = setTimeout(callback, ms);
-    Deno.unrefTimer(timer);
+    if (!keepAlive) Deno.unrefTimer(timer);
     return () => clearTimeout(timer);
   },
 });

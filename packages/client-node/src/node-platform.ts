@@ -16,9 +16,9 @@ export function nodeHostServices(runtime: string): HostServices {
       }
     },
     yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
-    setTimer(callback, ms) {
+    setTimer(callback, ms, keepAlive = false) {
       const timer = setTimeout(callback, ms);
-      timer.unref();
+      if (!keepAlive) timer.unref();
       return () => clearTimeout(timer);
     },
   };

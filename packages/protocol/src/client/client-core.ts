@@ -64,6 +64,8 @@ export class ClientCore {
   private nextId = 1;
   private pumping: Promise<void> | undefined;
   private reconnecting: Promise<void> | undefined;
+  /** Ends the reconnect loop's current delay at once (set while it waits). */
+  private endRetryDelay: (() => void) | undefined;
   private readonly waiters = new Set<() => void>();
   private closed = false;
   private timedOutWaits = 0;
@@ -119,6 +121,9 @@ export class ClientCore {
       await this.pumping;
       session.unmap();
     }
+    // The delay's timer does not keep the process alive: awaited, it left `close()` unsettled
+    // and a script ended with exit code 13.
+    this.endRetryDelay?.();
     await this.reconnecting?.catch(() => undefined);
   }
 
@@ -456,7 +461,10 @@ export class ClientCore {
           );
         }
       };
-      const cancel = this.platform.setTimer(check, remaining(deadline) + 1);
+      // Kept alive: the caller awaits this request, and the reconnect's own timers are not
+      // (an idle client left unclosed must not hold its process open). Without it a script
+      // awaiting a request during a reconnect exited with the promise unsettled (issue #19).
+      const cancel = this.platform.setTimer(check, remaining(deadline) + 1, true);
       const cleanup = (): void => {
         cancel();
         this.waiters.delete(check);
@@ -475,7 +483,14 @@ export class ClientCore {
   private async reconnectLoop(): Promise<void> {
     let delay = this.options.reconnect.initialDelayMs;
     while (!this.closed && this.session === undefined) {
-      await new Promise<void>((resolve) => this.platform.setTimer(resolve, delay));
+      await new Promise<void>((resolve) => {
+        const cancel = this.platform.setTimer(resolve, delay);
+        this.endRetryDelay = () => {
+          cancel();
+          resolve();
+        };
+      });
+      this.endRetryDelay = undefined;
       if (this.closed) return;
       try {
         await this.establish();

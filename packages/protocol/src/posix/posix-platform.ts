@@ -14,8 +14,11 @@ export interface HostServices {
   readonly readTextFile: ReadTextFile;
   /** Lets timers and I/O run (a macrotask turn), then resolves. */
   yieldToEventLoop(): Promise<void>;
-  /** A timer that does not keep the process alive; returns its cancel function. */
-  setTimer(callback: () => void, ms: number): () => void;
+  /**
+   * A timer; returns its cancel function. It keeps the process alive only when `keepAlive`
+   * is true (see {@link Platform.setTimer}).
+   */
+  setTimer(callback: () => void, ms: number, keepAlive?: boolean): () => void;
 }
 
 /** Wraps a mapped segment with its futex for the transport. */
@@ -40,6 +43,6 @@ export function posixPlatform(libc: LibcCalls, host: HostServices): Platform {
     createSegment: (name, size) => sharedSegment(PosixSegment.create(libc, name, size, true)),
     unlinkSegment: (name) => PosixSegment.unlink(libc, name),
     yieldToEventLoop: () => host.yieldToEventLoop(),
-    setTimer: (callback, ms) => host.setTimer(callback, ms),
+    setTimer: (callback, ms, keepAlive) => host.setTimer(callback, ms, keepAlive),
   };
 }

@@ -52,10 +52,12 @@ export interface Platform {
   /** Lets timers and I/O run (a macrotask turn), then resolves. */
   yieldToEventLoop(): Promise<void>;
   /**
-   * Calls `callback` after `ms`, without keeping the process alive; returns the cancel
-   * function. (The protocol package declares no host globals, so timers come from here.)
+   * Calls `callback` after `ms`; returns the cancel function. The timer keeps the process
+   * alive only when `keepAlive` is true: a request waiting for a reconnect holds one, so a
+   * script awaiting it does not exit with the promise unsettled; timeouts and retry delays
+   * do not. (The protocol package declares no host globals, so timers come from here.)
    */
-  setTimer(callback: () => void, ms: number): () => void;
+  setTimer(callback: () => void, ms: number, keepAlive?: boolean): () => void;
 }
 
 /** The part of `AbortSignal` the client uses (structural, so any host's signal fits). */
