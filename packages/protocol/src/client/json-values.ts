@@ -24,8 +24,27 @@ export function documentBytes(value: DocumentInput): Uint8Array {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new IpcError(ErrorCode.InvalidArgument, 'a document must be a JSON object');
   }
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    // Nesting deeper than the stack (a RangeError), which the server would refuse anyway
+    // (spec/crdt.md#limits: 512 levels); or a cycle or a BigInt.
+    if (cause instanceof RangeError) {
+      throw new IpcError(
+        ErrorCode.TooLarge,
+        'the document is nested too deeply to encode (the server takes 512 levels)',
+        { cause },
+      );
+    }
+    throw new IpcError(
+      ErrorCode.InvalidArgument,
+      `the document cannot be encoded as JSON: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
   // A copy: encodeUtf8 returns a scratch view that the next encode (the key's) overwrites.
-  return encodeUtf8(JSON.stringify(value)).slice();
+  return encodeUtf8(text).slice();
 }
 
 /** Parses a document the server sent. */

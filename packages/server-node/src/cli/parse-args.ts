@@ -22,6 +22,7 @@ const options = {
   iterations: { type: 'string' },
   seconds: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The parsed command line. */

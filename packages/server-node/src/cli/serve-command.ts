@@ -67,8 +67,6 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     // Only now: whoever reads this line may signal at once, and an earlier signal would have
     // killed the process without a clean stop, leaving its segment behind.
-    writeOut(
-      `pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`,
-    );
+    writeOut(`pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`);
   });
 }

@@ -1,37 +1,146 @@
-// The CLI's help text.
+// The CLI's help: an overview (`pluresdb-ipc help`) and one text per command
+// (`pluresdb-ipc <command> --help`, `pluresdb-ipc help <command>`), from one table.
+
+/** One command's help. */
+interface CommandHelp {
+  /** What follows `pluresdb-ipc ` on the usage line. */
+  readonly synopsis: string;
+  /** A shorter synopsis for the overview, when the whole one is long. */
+  readonly brief?: string;
+  /** One line for the overview. */
+  readonly summary: string;
+  /** The rest of `<command> --help`. */
+  readonly details: string;
+}
+
+const clientFlags = `Flags every client command takes:
+  --channel NAME      the server's channel (default "default")
+  --timeout MS        give up after MS milliseconds, connecting included (default 30000)
+  --secret-file F     the server's shared secret, when it requires one`;
+
+const commands: Record<string, CommandHelp> = {
+  serve: {
+    synopsis: `serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
+                     [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
+                     [--spin-micros N] [--writemap]`,
+    brief: 'serve [--channel NAME] [--data DIR] [FLAGS]',
+    summary: 'serve DIR on channel NAME until a signal',
+    details: `Serves the store in DIR on channel NAME until SIGINT/SIGTERM, then answers or fails
+what is in flight, flushes, removes its shared memory and exits 0. Prints one line
+"pluresdb-ipc ready: ..." on stdout when clients can connect; logs go to stderr.
+
+  --channel NAME        default "default"
+  --data DIR            default $PLURESDB_IPC_DATA, else $XDG_DATA_HOME/pluresdb-ipc/<channel>,
+                        else ~/.local/share/pluresdb-ipc/<channel>
+  --max-clients N       client slots (default 64; one more is kept for operators)
+  --ring-bytes N        bytes of each ring, a power of two (default 262144)
+  --max-value-bytes N   largest record data (default 67108864)
+  --durability MODE     process (default: a write survives the server's crash) or fsync
+                        (it survives the machine's)
+  --secret-file F       clients must send this file's bytes as credentials
+  --spin-micros N       busy-wait this long for more work before sleeping (default 200)
+  --writemap            commit into a writable memory map (durability process only): a
+                        put's commit ~4 µs instead of ~11, but a full disk then kills the
+                        server (SIGBUS) instead of failing the write`,
+  },
+  get: {
+    synopsis: 'get KEY',
+    summary: 'the record as JSON (exit 3 when missing)',
+    details: "Prints the record's data as JSON; exit 3 (and a line on stderr) when there is none.",
+  },
+  put: {
+    synopsis: 'put KEY JSON|-',
+    summary: "replace the record's data (- reads stdin)",
+    details: `Replaces the record's data with the JSON object given (- reads it from stdin); prints
+the write's {hlc, count}.`,
+  },
+  patch: {
+    synopsis: 'patch KEY JSON|-',
+    summary: 'set only the given fields',
+    details: `Sets the fields of the JSON object given (- reads it from stdin), keeping the record's
+other fields; prints the write's {hlc, count}.`,
+  },
+  del: {
+    synopsis: 'del KEY',
+    summary: 'delete the record',
+    details: "Deletes the record; prints the write's {hlc, count} (count 0 when there was none).",
+  },
+  list: {
+    synopsis: 'list [--prefix P] [--after K] [--limit N] [--all]',
+    summary: 'a page as JSON; --all: all, a line each',
+    details: `Prints one page of records in key order as JSON ({items, next}); pass next as --after
+for the following page. --all prints every record instead, one JSON line each, fetching
+pages as it goes (stops quietly when its reader goes away: list --all | head).`,
+  },
+  watch: {
+    synopsis: 'watch [PREFIX]',
+    summary: 'one JSON line per change, until interrupted',
+    details: `Prints one JSON line per change to a key starting with PREFIX (every key when none),
+until interrupted (exit 0) or the server ends the watch (exit 1, after the changes
+already received).`,
+  },
+  stats: {
+    synopsis: 'stats',
+    summary: 'server and store statistics',
+    details: "Prints the server's and the store's statistics as JSON (docs/operations.md).",
+  },
+  ping: {
+    synopsis: 'ping',
+    summary: 'round-trip time to the server',
+    details: 'Prints the median round trip of ten pings, after ten to warm up.',
+  },
+  bench: {
+    synopsis: 'bench [--iterations N] [--seconds S]',
+    summary: 'IPC vs HTTP benchmark (own servers)',
+    details: 'Runs the end-to-end benchmark: IPC against HTTP keep-alive over the same store.',
+  },
+  doctor: {
+    synopsis: 'doctor [--clean] [--channel NAME] [--json]',
+    summary: "this user's segments; --clean drops stale",
+    details: `Lists this user's segments in /dev/shm (channel, server pid, live or stale, state,
+clients, size, mode, owner) and checks /dev/shm's free space. --clean removes the
+stale segments (their server is gone), never a live server's. Exit 0 when nothing
+is wrong (after cleaning), 1 when a problem remains. See docs/operations.md.`,
+  },
+};
+
+const clientCommands = ['get', 'put', 'patch', 'del', 'list', 'watch', 'stats', 'ping'];
+
+function line(name: string): string {
+  const help = commands[name] as CommandHelp;
+  const synopsis = `  pluresdb-ipc ${help.brief ?? help.synopsis}`;
+  return synopsis.length < 36
+    ? `${synopsis.padEnd(36)}${help.summary}`
+    : `${synopsis}\n${' '.repeat(36)}${help.summary}`;
+}
+
+/** The overview: every command, a line each. */
 export const usage = `pluresdb-ipc: a local database server and its client, over shared memory only
 
 Server
-  pluresdb-ipc serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
-                     [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
-                     [--spin-micros N] [--writemap]
-      Serves the store in DIR on channel NAME until SIGINT/SIGTERM. Prints one line
-      "pluresdb-ipc ready: ..." on stdout when clients can connect. --writemap commits
-      into a writable memory map (durability process only): a put's commit ~4 µs instead
-      of ~11, but a full disk then kills the server (SIGBUS) instead of failing the write.
+${line('serve')}
 
 Client (all take --channel NAME, --timeout MS, --secret-file F)
-  pluresdb-ipc get KEY                 the record's data as JSON (exit 3 when missing)
-  pluresdb-ipc put KEY JSON|-          replace the record's data (- reads stdin)
-  pluresdb-ipc patch KEY JSON|-        set only the given fields
-  pluresdb-ipc del KEY                 delete the record
-  pluresdb-ipc list [--prefix P] [--after K] [--limit N] [--all]
-                                       one page as JSON, or with --all every record
-                                       as one JSON line each
-  pluresdb-ipc watch [PREFIX]          one JSON line per change, until interrupted
-  pluresdb-ipc stats                   server and store statistics
-  pluresdb-ipc ping                    round-trip time to the server
-  pluresdb-ipc bench [--iterations N] [--seconds S]
-                                       IPC vs HTTP benchmark (starts its own servers)
+${clientCommands.map(line).join('\n')}
+${line('bench')}
 
 Maintenance
-  pluresdb-ipc doctor [--clean] [--channel NAME] [--json]
-      Lists this user's segments in /dev/shm (channel, server pid, live or stale, state,
-      clients, size, mode, owner) and checks /dev/shm's free space. --clean removes the
-      stale segments (their server is gone), never a live server's. Exit 0 when nothing
-      is wrong (after cleaning), 1 when a problem remains. See docs/operations.md.
+${line('doctor')}
 
+"pluresdb-ipc <command> --help" tells more; --version prints the version.
 Defaults: channel "default"; data directory $PLURESDB_IPC_DATA, else
 $XDG_DATA_HOME/pluresdb-ipc/<channel>, else ~/.local/share/pluresdb-ipc/<channel>.
 Exit codes: 0 ok, 1 failed (the message names the error code), 2 usage, 3 not found.
 `;
+
+/** True when `name` is a command with its own help. */
+export function hasHelp(name: string): boolean {
+  return Object.hasOwn(commands, name);
+}
+
+/** The help of one command (see {@link hasHelp}). */
+export function commandUsage(name: string): string {
+  const help = commands[name] as CommandHelp;
+  const flags = clientCommands.includes(name) ? `\n\n${clientFlags}` : '';
+  return `Usage: pluresdb-ipc ${help.synopsis}\n\n${help.details}${flags}\n`;
+}
