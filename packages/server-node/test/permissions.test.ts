@@ -7,10 +7,10 @@ import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../src/cli/doctor-command.ts';
 import { otherUser, runNodeAs } from './fixtures/other-user.ts';
-import { cliScript, freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
+import { freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
+import { stageForOtherUser } from './fixtures/staged-for-other-user.ts';
 
 const uid = process.geteuid?.() ?? 0;
-const probe = 'test/fixtures/foreign-probe.ts';
 
 describe('segment permissions', () => {
   it('creates the segment with mode 0600, owned by the server user', async () => {
@@ -31,10 +31,11 @@ describe('segment permissions', () => {
       context.skip(user);
       return;
     }
+    const staged = stageForOtherUser();
     try {
       // The other user must be able to run node and load the client, or a refusal below
       // would prove nothing.
-      const check = await runNodeAs(user, ['--import', 'tsx', probe, 'check']);
+      const check = await runNodeAs(user, staged.dir, [staged.probe, 'check']);
       if (check.code !== 0) {
         const why = `user ${user.name} cannot run the probe: ${check.stderr.trim().split('\n')[0]}`;
         console.log(`permissions: other-user test skipped: ${why}`);
@@ -47,7 +48,7 @@ describe('segment permissions', () => {
       const ours = await IPCClient.connect(server.channel);
       await ours.put('secret', { value: 'not for other users' });
       const name = segmentName(uid, server.channel);
-      const run = await runNodeAs(user, ['--import', 'tsx', probe, 'probe', name, server.channel]);
+      const run = await runNodeAs(user, staged.dir, [staged.probe, 'probe', name, server.channel]);
       expect(run.stderr).toBe('');
       const result = JSON.parse(run.stdout) as Record<string, unknown>;
       console.log(`permissions: as uid ${user.uid}: ${run.stdout.trim()}`);
@@ -67,6 +68,7 @@ describe('segment permissions', () => {
       expect(await server.exited).toBe(0);
       rmSync(server.dataDir, { recursive: true, force: true });
     } finally {
+      staged.remove();
       rmSync(user.scratch, { recursive: true, force: true });
     }
   });
@@ -85,11 +87,10 @@ describe('segment permissions', () => {
     const trap = `/dev/shm${segmentName(user.uid, server.channel)}`;
     linkSync(`/dev/shm${segmentName(uid, server.channel)}`, trap);
     chmodSync(trap, 0o666);
+    const staged = stageForOtherUser();
     try {
-      const run = await runNodeAs(user, [
-        '--import',
-        'tsx',
-        probe,
+      const run = await runNodeAs(user, staged.dir, [
+        staged.probe,
         'probe',
         segmentName(user.uid, server.channel),
         server.channel,
@@ -103,6 +104,7 @@ describe('segment permissions', () => {
       );
       expect(result.connect).toMatch(/^PermissionDenied: .*belongs to uid 0 with mode 0666/);
     } finally {
+      staged.remove();
       rmSync(trap, { force: true });
       rmSync(user.scratch, { recursive: true, force: true });
       server.child.kill('SIGTERM');
@@ -123,19 +125,21 @@ describe('segment permissions', () => {
     const channel = freshChannel('squatted');
     const path = `/dev/shm${segmentName(user.uid, channel)}`;
     writeFileSync(path, Buffer.alloc(4096), { mode: 0o600, flag: 'wx' });
+    const staged = stageForOtherUser();
     try {
       const started = Date.now();
       const serve = await runNodeAs(
         user,
-        [cliScript, 'serve', '--channel', channel, '--data', `${user.scratch}/data`],
+        staged.dir,
+        [staged.cli, 'serve', '--channel', channel, '--data', `${user.scratch}/data`],
         15_000,
       );
       expect(serve.code).toBe(1);
       expect(serve.stderr).toMatch(/PermissionDenied: .*exists but this user cannot open it/);
       expect(Date.now() - started).toBeLessThan(10_000);
 
-      const doctor = await runNodeAs(user, [
-        cliScript,
+      const doctor = await runNodeAs(user, staged.dir, [
+        staged.cli,
         'doctor',
         '--clean',
         '--json',
@@ -151,6 +155,7 @@ describe('segment permissions', () => {
       );
       expect(existsSync(path)).toBe(true);
     } finally {
+      staged.remove();
       rmSync(path, { force: true });
       rmSync(user.scratch, { recursive: true, force: true });
     }
