@@ -31,10 +31,10 @@ import {
   SlotState,
   SlotWord,
   SpillBuffers,
-  segmentLayout,
   WriteAnswerCodec,
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
+import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
 import { createChannelSegment } from './channel-segment.ts';
 import type { ServerCore } from './server-core.ts';
 import {
@@ -160,12 +160,13 @@ export class IpcServer implements ServerCore {
   ): Promise<IpcServer> {
     const resolved = resolveServeOptions(options);
     checkChannelName(resolved.channel);
+    const maxOrdinary = MAX_CLIENTS - OPERATOR_SLOTS;
     if (
       !Number.isInteger(resolved.maxClients) ||
       resolved.maxClients < 1 ||
-      resolved.maxClients > MAX_CLIENTS
+      resolved.maxClients > maxOrdinary
     ) {
-      throw new IpcError(ErrorCode.InvalidArgument, `max clients must be 1 to ${MAX_CLIENTS}`);
+      throw new IpcError(ErrorCode.InvalidArgument, `max clients must be 1 to ${maxOrdinary}`);
     }
     if (!isValidRingCapacity(resolved.ringBytes)) {
       throw new IpcError(
@@ -173,10 +174,7 @@ export class IpcServer implements ServerCore {
         'ring bytes must be a power of two from 4096 to 2^30',
       );
     }
-    const layout = segmentLayout({
-      maxClients: resolved.maxClients,
-      ringBytes: resolved.ringBytes,
-    });
+    const layout = channelLayout(resolved);
     if (layout.segmentBytes > MAX_SEGMENT_BYTES) {
       throw new IpcError(
         ErrorCode.InvalidArgument,

@@ -33,6 +33,11 @@ import type { ServerCore } from './server-core.ts';
 
 /** Most frames one session handles per turn, so one busy client cannot starve the others. */
 const FRAMES_PER_TURN = 64;
+/**
+ * What a session in an operator slot may ask (spec/transport.md#operator-slots): enough to
+ * inspect a full server, nothing that writes or stays (no subscriptions).
+ */
+const OPERATOR_REQUESTS: ReadonlySet<string> = new Set(['Ping', 'Stats', 'Get', 'List']);
 /** The protocol versions this server speaks. */
 export const SERVER_PROTOCOL = { min: 1, max: 1 } as const;
 
@@ -59,6 +64,8 @@ export class ServerSession {
   ended = false;
   /** The client's name and runtime from Hello, for logs. */
   label = '';
+  /** True in an operator slot: only {@link OPERATOR_REQUESTS} are served. */
+  private readonly operatorOnly: boolean;
 
   constructor(core: ServerCore, slot: number, client: ProcessIdentity) {
     this.core = core;
@@ -76,6 +83,7 @@ export class ServerSession {
       () => this.clientSleeping(),
     );
     this.limits = { ...defaultVerifyLimits, maxBytes: core.options.maxFrameBytes };
+    this.operatorOnly = slot >= layout.maxClients - layout.operatorSlots;
     this.context = {
       store: core.store,
       subscribe: (prefix) => this.subscribe(prefix),
@@ -230,6 +238,16 @@ export class ServerSession {
       return;
     }
     this.core.requests++;
+    if (this.operatorOnly && !OPERATOR_REQUESTS.has(request.body.type)) {
+      this.sendError(
+        request.id,
+        new IpcError(
+          ErrorCode.PermissionDenied,
+          `${request.body.type} is not served in the operator slot (only ping, stats, get and list); every other slot is taken`,
+        ),
+      );
+      return;
+    }
     let answer: ResponseBody | Promise<ResponseBody>;
     try {
       answer = handleRequest(request, this.context);

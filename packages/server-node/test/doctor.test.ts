@@ -3,15 +3,16 @@
 // running alongside it left in /dev/shm on purpose.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { IPCClient } from '@pluresdb-ipc/client-node';
-import { segmentLayout, segmentName } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
+import { channelLayout } from '../src/channel-layout.ts';
 import type { DoctorReport } from '../src/cli/doctor-command.ts';
 import { runCli } from './fixtures/run-cli.ts';
 import { freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
 
 const uid = process.geteuid?.() ?? 0;
 const small = ['--max-clients', '4', '--ring-bytes', '4096'];
-const smallBytes = segmentLayout({ maxClients: 4, ringBytes: 4096 }).segmentBytes;
+const smallBytes = channelLayout({ maxClients: 4, ringBytes: 4096 }).segmentBytes;
 const shmPath = (channel: string) => `/dev/shm${segmentName(uid, channel)}`;
 
 async function doctorJson(
@@ -43,6 +44,7 @@ describe('pluresdb-ipc doctor', () => {
       state: 'Ready',
       clients: 1,
       maxClients: 4,
+      operatorSlots: 1,
       ringBytes: 4096,
       bytes: smallBytes,
       mode: '0600',

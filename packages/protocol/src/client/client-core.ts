@@ -503,7 +503,12 @@ export class ClientCore {
   /** Claims a slot, says Hello and waits for HelloOk (spec/transport.md#handshake). */
   private async establish(): Promise<void> {
     const deadline = now() + this.options.connectTimeoutMs;
-    const session = ClientSession.claim(this.platform, this.channel, CLIENT_PROTOCOL);
+    const session = ClientSession.claim(
+      this.platform,
+      this.channel,
+      CLIENT_PROTOCOL,
+      this.options.operator,
+    );
     try {
       const self = this.platform.self();
       const id = this.nextId++;

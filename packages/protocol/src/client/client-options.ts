@@ -37,6 +37,12 @@ export interface ConnectOptions {
   /** Reconnection after a server restart. */
   readonly reconnect?: ReconnectOptions;
   /**
+   * An operator's client (the CLI's `stats`, `ping`, `get`, `list`): when every ordinary slot
+   * is taken it may use the slot the server keeps for operators, in which a session may only
+   * ping, read stats, get and list (spec/transport.md#operator-slots). Default false.
+   */
+  readonly operator?: boolean;
+  /**
    * What a request made while disconnected does: `'wait'` (default) until the client is
    * connected again or the request's timeout passes; `'fail'` at once with `Unavailable`.
    */
@@ -60,6 +66,7 @@ export interface ResolvedOptions {
   readonly spinMicros: number;
   readonly reconnect: Required<ReconnectOptions>;
   readonly whileDisconnected: 'wait' | 'fail';
+  readonly operator: boolean;
 }
 
 /** Fills in the defaults. */
@@ -78,6 +85,7 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
       maxDelayMs: options.reconnect?.maxDelayMs ?? 2_000,
     },
     whileDisconnected: options.whileDisconnected ?? 'wait',
+    operator: options.operator ?? false,
   };
 }
 

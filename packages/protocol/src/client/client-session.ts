@@ -56,13 +56,15 @@ export class ClientSession {
   }
 
   /**
-   * Maps the channel's segment, checks its header and its server, and claims a free slot.
-   * Nothing is sent yet. Throws `Unavailable` (no usable server) or `ServerFull`.
+   * Maps the channel's segment, checks its header and its server, and claims a free slot (an
+   * `operator` also the slots kept for operators, once the others are taken). Nothing is sent
+   * yet. Throws `Unavailable` (no usable server) or `ServerFull`.
    */
   static claim(
     platform: Platform,
     channel: string,
     protocol: { min: number; max: number },
+    operator = false,
   ): ClientSession {
     const name = segmentName(platform.userId(), channel);
     let segment: SharedSegment;
@@ -103,15 +105,20 @@ export class ClientSession {
           `server speaks protocol versions ${header.protocolMin} to ${header.protocolMax}, this client ${protocol.min} to ${protocol.max}`,
         );
       }
-      for (let slot = 0; slot < header.maxClients; slot++) {
+      // The operator slots come last (spec/transport.md#operator-slots): an operator takes
+      // one only when the others are taken, so that it stays free for the next one.
+      const ordinary = header.maxClients - header.operatorSlots;
+      const end = operator ? header.maxClients : ordinary;
+      for (let slot = 0; slot < end; slot++) {
         if (control.transition(header, slot, SlotState.Free, SlotState.Claimed)) {
           control.setSlotClient(header, slot, platform.self());
           return new ClientSession(platform, segment, control, header, slot);
         }
       }
+      const also = operator && header.operatorSlots > 0 ? ' (and the operator slot)' : '';
       throw new IpcError(
         ErrorCode.ServerFull,
-        `all ${header.maxClients} client slots of channel "${channel}" are in use`,
+        `all ${ordinary} client slots of channel "${channel}"${also} are in use`,
       );
     } catch (error) {
       segment.unmap();

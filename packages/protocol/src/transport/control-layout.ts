@@ -23,6 +23,8 @@ export const HeaderWord = {
   slotTableOffset: 11,
   ringsOffset: 12,
   segmentBytes: 13,
+  /** How many of the last slots are kept for operators (spec/transport.md#operator-slots). */
+  operatorSlots: 14,
   /** Server state ({@link ServerState}); its own cache line, because it changes. */
   state: 64 / 4,
   /** The server's doorbell: clients add 1 and futex-wake it to wake the server. */
@@ -86,14 +88,20 @@ export const MAX_SEGMENT_BYTES = 2 ** 31 - 1;
 
 /** What a server chooses when it creates a channel. */
 export interface SegmentGeometry {
-  /** Number of client slots. */
+  /** Number of client slots, the operators' included. */
   readonly maxClients: number;
+  /**
+   * How many of the last slots only operator clients claim (spec/transport.md#operator-slots);
+   * default 0. Less than `maxClients`.
+   */
+  readonly operatorSlots?: number;
   /** Data bytes of each ring (a power of two, 4 KiB to 1 GiB). */
   readonly ringBytes: number;
 }
 
 /** Where everything of a segment lives. */
 export interface SegmentLayout extends SegmentGeometry {
+  readonly operatorSlots: number;
   readonly slotTableOffset: number;
   readonly ringsOffset: number;
   readonly segmentBytes: number;
@@ -104,7 +112,13 @@ export function segmentLayout(geometry: SegmentGeometry): SegmentLayout {
   const slotsEnd = slotTableStart + geometry.maxClients * slotBytes;
   const ringsOffset = Math.ceil(slotsEnd / 4096) * 4096;
   const segmentBytes = ringsOffset + geometry.maxClients * 2 * ringRegionBytes(geometry.ringBytes);
-  return { ...geometry, slotTableOffset: slotTableStart, ringsOffset, segmentBytes };
+  return {
+    ...geometry,
+    operatorSlots: geometry.operatorSlots ?? 0,
+    slotTableOffset: slotTableStart,
+    ringsOffset,
+    segmentBytes,
+  };
 }
 
 /** Byte offset of a slot's request ring (client → server). */

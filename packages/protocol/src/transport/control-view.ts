@@ -72,6 +72,7 @@ export class ControlView {
     Atomics.store(w, HeaderWord.slotTableOffset, layout.slotTableOffset);
     Atomics.store(w, HeaderWord.ringsOffset, layout.ringsOffset);
     Atomics.store(w, HeaderWord.segmentBytes, layout.segmentBytes);
+    Atomics.store(w, HeaderWord.operatorSlots, layout.operatorSlots);
     Atomics.store(w, HeaderWord.channelNameLength, name.length);
     new Uint8Array(this.buffer, channelNameOffset, name.length).set(name);
     // The magic goes last: a reader that sees it sees a complete header.
@@ -108,7 +109,11 @@ export class ControlView {
     const ringBytes = Atomics.load(w, HeaderWord.ringBytes);
     if (maxClients < 1 || maxClients > MAX_CLIENTS) fail(`slot count ${maxClients}`);
     if (!isValidRingCapacity(ringBytes)) fail(`ring size ${ringBytes}`);
-    const layout = segmentLayout({ maxClients, ringBytes });
+    // 0 in segments of servers from before operator slots: the word was reserved (zero).
+    const operatorSlots = Atomics.load(w, HeaderWord.operatorSlots);
+    if (operatorSlots < 0 || operatorSlots >= maxClients)
+      fail(`operator slot count ${operatorSlots}`);
+    const layout = segmentLayout({ maxClients, ringBytes, operatorSlots });
     if (
       Atomics.load(w, HeaderWord.slotTableOffset) !== layout.slotTableOffset ||
       Atomics.load(w, HeaderWord.ringsOffset) !== layout.ringsOffset ||

@@ -12,6 +12,8 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
   const operands = positionals.slice(1);
   const options: ConnectOptions = {
     clientName: `pluresdb-ipc ${command}`,
+    // Reads may use the slot kept for operators, so a full server can still be inspected.
+    operator: operatorCommands.has(command),
     // A one-shot command reports a missing server instead of waiting for one.
     reconnect: { enabled: false },
     ...(values.timeout === undefined
@@ -29,6 +31,9 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
     await client.close();
   }
 }
+
+/** The commands an operator slot serves (spec/transport.md#operator-slots). */
+const operatorCommands = new Set(['get', 'list', 'stats', 'ping']);
 
 const arity: Record<string, [number, number]> = {
   get: [1, 1],

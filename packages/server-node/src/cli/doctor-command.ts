@@ -2,7 +2,7 @@
 // segments in /dev/shm are, which are stale, whether /dev/shm has room, and (with --clean)
 // removal of exactly the stale ones. docs/operations.md explains the output.
 import { lstatSync, statfsSync, unlinkSync } from 'node:fs';
-import { segmentLayout } from '@pluresdb-ipc/protocol';
+import { channelLayout } from '../channel-layout.ts';
 import { resolveServeOptions } from '../server-options.ts';
 import { writeOut } from './closed-output.ts';
 import { ExitCode, printJson, UsageError } from './output.ts';
@@ -63,7 +63,7 @@ function shmSpace(): ShmSpace {
   }
   // A server with the default geometry must fit, or `serve` fails with TooLarge.
   const defaults = resolveServeOptions({});
-  const needed = segmentLayout(defaults).segmentBytes;
+  const needed = channelLayout(defaults).segmentBytes;
   const problems =
     free < needed
       ? [
@@ -118,7 +118,7 @@ export function describeReport(report: DoctorReport, cleaning: boolean): string 
         : `server pid ${s.serverPid} ${{ live: 'running', stale: 'gone', starting: 'starting' }[s.status]}`;
     lines.push(
       `    ${s.status}: ${server}, state ${s.state}, ${s.clients} of ${s.maxClients} client slots ` +
-        `in use, ${mib(s.bytes)}, mode ${s.mode}, owner uid ${s.uid}`,
+        `(+${s.operatorSlots} operator) in use, ${mib(s.bytes)}, mode ${s.mode}, owner uid ${s.uid}`,
     );
     if (removed.includes(s.name)) lines.push('    removed');
   }

@@ -55,7 +55,10 @@ export interface SegmentReport {
   readonly state: string;
   /** Slots a client holds (any slot state but Free). */
   readonly clients: number;
+  /** Ordinary client slots (what `serve --max-clients` set). */
   readonly maxClients: number;
+  /** Slots kept for operators, beyond `maxClients` (spec/transport.md#operator-slots). */
+  readonly operatorSlots: number;
   readonly ringBytes: number;
   /** The segment's size in bytes. */
   readonly bytes: number;
@@ -140,6 +143,7 @@ function unreadable(
     state: 'unknown',
     clients: 0,
     maxClients: 0,
+    operatorSlots: 0,
     ringBytes: 0,
     bytes: stats.size,
     mode: octal(stats.mode & 0o7777),
@@ -180,8 +184,10 @@ function judge(name: string, path: string, fd: number, stats: Stats, uid: number
   else if (!complete && young) status = 'starting';
   else status = 'stale';
 
-  const maxClients = complete ? word(HeaderWord.maxClients) : 0;
-  const validSlots = maxClients >= 1 && maxClients <= MAX_CLIENTS ? maxClients : 0;
+  const slots = complete ? word(HeaderWord.maxClients) : 0;
+  const validSlots = slots >= 1 && slots <= MAX_CLIENTS ? slots : 0;
+  const operatorSlots = complete ? word(HeaderWord.operatorSlots) : 0;
+  const validOperatorSlots = operatorSlots >= 0 && operatorSlots < validSlots ? operatorSlots : 0;
   const problems = ownershipProblems(stats, uid);
   if (status === 'stale') {
     problems.push(
@@ -196,7 +202,8 @@ function judge(name: string, path: string, fd: number, stats: Stats, uid: number
     serverPid,
     state: complete ? (serverStates[word(HeaderWord.state)] ?? 'unknown') : 'unknown',
     clients: countClients(fd, validSlots),
-    maxClients,
+    maxClients: validSlots - validOperatorSlots,
+    operatorSlots: validOperatorSlots,
     ringBytes: complete ? word(HeaderWord.ringBytes) : 0,
     bytes: stats.size,
     mode: octal(stats.mode & 0o7777),

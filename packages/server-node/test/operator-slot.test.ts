@@ -1,0 +1,69 @@
+// A full server can still be inspected (issue #19, item 9): the server keeps one slot beyond
+// --max-clients for operator clients (spec/transport.md#operator-slots), which the CLI's
+// stats, ping, get and list use once every other slot is taken. In that slot a session may
+// only read; everything else is refused with PermissionDenied.
+import { ErrorCode, IPCClient } from '@pluresdb-ipc/client-node';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './fixtures/run-cli.ts';
+import { codeOf, freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
+
+describe('the operator slot', () => {
+  it('lets stats, ping, get and list reach a full server, and nothing else', async () => {
+    const server = await startServer(freshChannel('operator'), freshDataDir(), [
+      '--max-clients',
+      '2',
+    ]);
+    const channel = server.channel;
+    const first = await IPCClient.connect(channel);
+    const second = await IPCClient.connect(channel);
+    try {
+      await first.put('k', { n: 1 });
+      // Full for ordinary clients, the CLI's writes and watches included.
+      expect(await codeOf(IPCClient.connect(channel))).toBe(ErrorCode.ServerFull);
+      const put = await runCli(['put', 'x', '{"n":2}', '--channel', channel]);
+      expect(put.code).toBe(1);
+      expect(put.stderr).toMatch(/^pluresdb-ipc: ServerFull: all 2 client slots .* are in use\n$/);
+
+      // The inspecting commands get in.
+      const stats = await runCli(['stats', '--channel', channel]);
+      expect(stats.stderr).toBe('');
+      expect(stats.code).toBe(0);
+      expect(JSON.parse(stats.stdout)).toMatchObject({ clients: 3, records: '1' });
+      expect((await runCli(['ping', '--channel', channel])).code).toBe(0);
+      const get = await runCli(['get', 'k', '--channel', channel]);
+      expect([get.code, JSON.parse(get.stdout)]).toEqual([0, { n: 1 }]);
+      expect((await runCli(['list', '--channel', channel])).code).toBe(0);
+
+      // An operator client in that slot may read, not write or watch.
+      const operator = await IPCClient.connect(channel, { operator: true });
+      try {
+        expect(await operator.get('k')).toEqual({ n: 1 });
+        expect((await operator.stats()).clients).toBe(3);
+        for (const attempt of [
+          operator.put('x', { n: 3 }),
+          operator.delete('k'),
+          operator.subscribe('', () => undefined),
+        ]) {
+          expect(await codeOf(attempt)).toBe(ErrorCode.PermissionDenied);
+        }
+        // One operator slot: the next operator finds the server full.
+        const another = await IPCClient.connect(channel, { operator: true }).catch((e) => e);
+        expect(another.code).toBe(ErrorCode.ServerFull);
+        expect(another.message).toMatch(/\(and the operator slot\) are in use/);
+      } finally {
+        await operator.close();
+      }
+      expect(await first.get('x')).toBeUndefined();
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    // With ordinary slots free, an operator client takes one of those, with no restriction.
+    const roomy = await IPCClient.connect(channel, { operator: true });
+    await roomy.put('y', { n: 4 });
+    expect(await roomy.get('y')).toEqual({ n: 4 });
+    await roomy.close();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});
