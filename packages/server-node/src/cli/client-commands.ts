@@ -4,6 +4,7 @@ import { IPCClient } from '@pluresdb-ipc/client-node';
 import { type ConnectOptions, type JsonObject, now } from '@pluresdb-ipc/protocol';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+import { readSecretFile } from './secret-file.ts';
 
 /** Runs a client command; resolves with the exit code. */
 export async function clientCommand(command: string, args: ParsedArgs): Promise<number> {
@@ -18,7 +19,7 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
       : { timeoutMs: positiveInteger(values.timeout, '--timeout') }),
     ...(values['secret-file'] === undefined
       ? {}
-      : { credentials: readFileSync(values['secret-file']) }),
+      : { credentials: readSecretFile(values['secret-file']) }),
   };
   checkArity(command, operands);
   const client = await IPCClient.connect(values.channel ?? 'default', options);

@@ -4,11 +4,14 @@ export const usage = `pluresdb-ipc: a local database server and its client, over
 Server
   pluresdb-ipc serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
-                     [--spin-micros N] [--writemap]
+                     [--spin-micros N] [--writemap] [--fix-permissions]
       Serves the store in DIR on channel NAME until SIGINT/SIGTERM. Prints one line
       "pluresdb-ipc ready: ..." on stdout when clients can connect. --writemap commits
       into a writable memory map (durability process only): a put's commit ~4 µs instead
       of ~11, but a full disk then kills the server (SIGBUS) instead of failing the write.
+      DIR is created 0700 and its files 0600; a DIR or file other users can read or
+      write is refused (PermissionDenied), or with --fix-permissions tightened when it
+      is this user's.
 
 Client (all take --channel NAME, --timeout MS, --secret-file F)
   pluresdb-ipc get KEY                 the record's data as JSON (exit 3 when missing)
@@ -32,6 +35,7 @@ Maintenance
       is wrong (after cleaning), 1 when a problem remains. See docs/operations.md.
 
 Defaults: channel "default"; data directory $PLURESDB_IPC_DATA, else
-$XDG_DATA_HOME/pluresdb-ipc/<channel>, else ~/.local/share/pluresdb-ipc/<channel>.
+$XDG_DATA_HOME/pluresdb-ipc/<channel>, else ~/.local/share/pluresdb-ipc/<channel>
+(<channel> percent-encoded, "." and ".." as %2E and %2E%2E).
 Exit codes: 0 ok, 1 failed (the message names the error code), 2 usage, 3 not found.
 `;
