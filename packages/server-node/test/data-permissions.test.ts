@@ -54,11 +54,16 @@ async function serveAndStore(args: readonly string[], home: string, umask = '022
   const channel = freshChannel('perm');
   const child = serve(['--channel', channel, ...args], home, umask);
   const run = collectRun(child, 30_000);
-  await new Promise<void>((resolve) =>
+  const ready = new Promise<void>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('pluresdb-ipc ready')) resolve();
     }),
   );
+  const failed = run.then((done) => {
+    throw new Error(`the server exited (${done.code}) before it was ready: ${done.stderr}`);
+  });
+  await Promise.race([ready, failed]);
+  failed.catch(() => {}); // it exits later, after the SIGTERM below
   const client = await IPCClient.connect(channel);
   await client.put('card', { number: CARD });
   await client.close();
@@ -69,12 +74,15 @@ async function serveAndStore(args: readonly string[], home: string, umask = '022
 /** A refused start: exit 1, one stderr line, no stack, nothing left in /dev/shm. */
 async function refused(args: readonly string[], home: string): Promise<ChildRun> {
   const channel = freshChannel('refused');
-  const run = await collectRun(serve(['--channel', channel, ...args], home), 30_000);
+  const run = await collectRun(serve(['--channel', channel, ...args], home), 10_000);
+  // A server that started instead was killed: never leak its segment.
+  const leftover = existsSync(segmentPath(channel));
+  rmSync(segmentPath(channel), { force: true });
   expect(run.code, run.stderr).toBe(1);
   expect(run.stdout).toBe('');
   expect(run.stderr.split('\n')).toHaveLength(2); // one line and its newline
   expect(run.stderr).not.toMatch(/\n\s+at /);
-  expect(existsSync(segmentPath(channel))).toBe(false);
+  expect(leftover).toBe(false);
   return run;
 }
 
