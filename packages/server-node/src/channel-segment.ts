@@ -35,20 +35,8 @@ export async function createChannelSegment(
       if (!isExists(error)) throw error;
     }
     const verdict = inspectExisting(platform, name);
-    if (verdict.kind === 'live') {
-      throw new IpcError(
-        ErrorCode.Unavailable,
-        `channel "${channel}" is served by a running server (pid ${verdict.pid}); stop it first`,
-      );
-    }
-    if (verdict.kind === 'foreign') {
-      // Removing it would fail too (/dev/shm is sticky): without this the loop never ends.
-      throw new IpcError(
-        ErrorCode.PermissionDenied,
-        `channel "${channel}": /dev/shm${name} exists but this user cannot open it (${verdict.why}); ` +
-          'another user created it: remove it as root',
-      );
-    }
+    // A foreign one: removing it would fail too (/dev/shm is sticky), the loop would not end.
+    refuseTaken(verdict, channel, name);
     if (verdict.kind === 'starting' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       continue;
@@ -61,6 +49,33 @@ export async function createChannelSegment(
     }
     // Left by a dead server (or a creator that died before writing its pid): remove, retry.
     platform.unlinkSegment(name);
+  }
+}
+
+/**
+ * Fails as {@link createChannelSegment} would when a live server owns `channel`'s segment
+ * (`Unavailable`, naming its pid) or another user's file holds its name (`PermissionDenied`);
+ * creates and removes nothing. A server calls it before it opens its store, so that a second
+ * server on a live channel is told who serves it before anything else is touched.
+ */
+export function refuseTakenChannel(platform: Platform, channel: string): void {
+  const name = segmentName(platform.userId(), channel);
+  refuseTaken(inspectExisting(platform, name), channel, name);
+}
+
+function refuseTaken(verdict: Verdict, channel: string, name: string): void {
+  if (verdict.kind === 'live') {
+    throw new IpcError(
+      ErrorCode.Unavailable,
+      `channel "${channel}" is served by a running server (pid ${verdict.pid}); stop it first`,
+    );
+  }
+  if (verdict.kind === 'foreign') {
+    throw new IpcError(
+      ErrorCode.PermissionDenied,
+      `channel "${channel}": /dev/shm${name} exists but this user cannot open it (${verdict.why}); ` +
+        'another user created it: remove it as root',
+    );
   }
 }
 

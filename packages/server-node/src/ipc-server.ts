@@ -35,7 +35,7 @@ import {
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
-import { createChannelSegment } from './channel-segment.ts';
+import { createChannelSegment, refuseTakenChannel } from './channel-segment.ts';
 import type { ServerCore } from './server-core.ts';
 import {
   type ResolvedServeOptions,
@@ -151,8 +151,9 @@ export class IpcServer implements ServerCore {
   }
 
   /**
-   * Starts a server: creates the channel's segment (cleaning up after a dead server, refusing
-   * while a live one runs), opens the store, and begins serving.
+   * Starts a server: refuses while a live server runs on the channel, opens the store, creates
+   * the channel's segment (cleaning up after a dead server), and begins serving. A failed
+   * start leaves no segment.
    */
   static async start(
     options: ServeOptions = {},
@@ -181,10 +182,24 @@ export class IpcServer implements ServerCore {
         `${resolved.maxClients} clients × 2 rings of ${resolved.ringBytes} bytes exceed the 2 GiB segment limit`,
       );
     }
-    const segment = await createChannelSegment(platform, resolved.channel, layout.segmentBytes);
-    let store: Store;
+    // The store opens before the segment exists (spec/transport.md#starting-on-a-used-channel):
+    // a store that cannot open (a bad path, shared permissions, a lock) leaves nothing in
+    // /dev/shm, and a live server on the channel is named before the store is touched.
+    refuseTakenChannel(platform, resolved.channel);
     let server: IpcServer | undefined;
+    const store = await openStore({
+      path: resolved.dataDir,
+      durability: resolved.durability,
+      writemap: resolved.writemap,
+      fixPermissions: resolved.fixPermissions,
+      maxValueBytes: resolved.maxValueBytes,
+      // A write with no other request waiting commits at once (~4–11 µs); one among others
+      // waiting is held and committed with them when the pass ends (commitTogether).
+      commitNow: () => server?.nothingWaiting() ?? false,
+    });
+    let segment: SharedSegment | undefined;
     try {
+      segment = await createChannelSegment(platform, resolved.channel, layout.segmentBytes);
       new ControlView(segment.buffer).initialize({
         layout,
         protocolMin: SERVER_PROTOCOL.min,
@@ -193,21 +208,16 @@ export class IpcServer implements ServerCore {
         maxFrameBytes: resolved.maxFrameBytes,
         channel: resolved.channel,
       });
-      store = await openStore({
-        path: resolved.dataDir,
-        durability: resolved.durability,
-        writemap: resolved.writemap,
-        maxValueBytes: resolved.maxValueBytes,
-        // A write with no other request waiting commits at once (~4–11 µs); one among others
-        // waiting is held and committed with them when the pass ends (commitTogether).
-        commitNow: () => server?.nothingWaiting() ?? false,
-      });
     } catch (error) {
-      platform.unlinkSegment(segment.name);
-      segment.unmap();
+      if (segment) {
+        platform.unlinkSegment(segment.name);
+        segment.unmap();
+      }
+      await store.close();
       throw error;
     }
     const started = new IpcServer(resolved, platform, segment, store, layout);
+    for (const line of store.tightened) started.log(line);
     server = started;
     started.control.setState(ServerState.Ready);
     started.loop = started.run();

@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Durability } from '@pluresdb-ipc/store';
+import { channelDirectoryName } from './channel-directory.ts';
 
 /** Options of {@link IpcServer.start}. */
 export interface ServeOptions {
@@ -22,6 +23,11 @@ export interface ServeOptions {
    * full disk kills the server (SIGBUS) instead of failing the write. Default false.
    */
   readonly writemap?: boolean;
+  /**
+   * Tighten a data directory (to 0700) and store files (to 0600) of this user that other users
+   * can read or write, instead of refusing to start (spec/crdt.md#permissions). Default false.
+   */
+  readonly fixPermissions?: boolean;
   /** A shared secret clients must send in Hello; default none (OS permissions only). */
   readonly secret?: Uint8Array;
   /** Busy-wait this long for more work before sleeping, in µs; default 200. */
@@ -42,6 +48,7 @@ export interface ResolvedServeOptions {
   readonly maxFrameBytes: number;
   readonly durability: Durability;
   readonly writemap: boolean;
+  readonly fixPermissions: boolean;
   readonly secret: Uint8Array | undefined;
   readonly spinMicros: number;
   readonly maxBacklogBytes: number;
@@ -50,13 +57,19 @@ export interface ResolvedServeOptions {
 
 /**
  * The default data directory of a channel: `$PLURESDB_IPC_DATA`, else
- * `$XDG_DATA_HOME/pluresdb-ipc/<channel>`, else `~/.local/share/pluresdb-ipc/<channel>`.
+ * `$XDG_DATA_HOME/pluresdb-ipc/<channel>`, else `~/.local/share/pluresdb-ipc/<channel>`, where
+ * `<channel>` is {@link channelDirectoryName}: always a folder of its own, directly under
+ * the `pluresdb-ipc` root. Throws `InvalidArgument` for an invalid channel name.
  */
 export function defaultDataDir(channel: string): string {
   const env = process.env;
   if (env.PLURESDB_IPC_DATA) return env.PLURESDB_IPC_DATA;
-  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return join(base, 'pluresdb-ipc', encodeURIComponent(channel));
+  return join(dataRoot(), channelDirectoryName(channel));
+}
+
+/** The folder holding one folder per channel: `$XDG_DATA_HOME/pluresdb-ipc` or `~/.local/share/pluresdb-ipc`. */
+export function dataRoot(): string {
+  return join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'pluresdb-ipc');
 }
 
 /** Fills in the defaults. */
@@ -73,6 +86,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     maxFrameBytes: Math.min(2 ** 31 - 1, 2 * maxValueBytes + 1024 * 1024),
     durability: options.durability ?? 'process',
     writemap: options.writemap ?? false,
+    fixPermissions: options.fixPermissions ?? false,
     secret: options.secret,
     spinMicros: options.spinMicros ?? 200,
     maxBacklogBytes: options.maxBacklogBytes ?? 32 * 1024 * 1024,

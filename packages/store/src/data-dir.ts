@@ -4,20 +4,24 @@
 
 import type { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { type Database, open, type RootDatabase } from 'lmdb';
+import { checkPrivate, PRIVATE_FILE_MODE } from './data-dir-permissions.ts';
 import { utf8KeyEncoder } from './keys.ts';
 import { FORMAT_VERSION } from './limits.ts';
 import { checkLmdbFile } from './lmdb-file-check.ts';
+import { makeDirectories } from './make-directories.ts';
 import { newOwner, type Owner, openDirectories, ownerAlive, parseOwner } from './owner-lock.ts';
 import { invalidArgument, storeError } from './store-errors.ts';
 import type { Durability } from './types.ts';
 
-/** Name of the LMDB data file inside the directory (lmdb-js adds `data.mdb-lock`). */
+/** Name of the LMDB data file inside the directory. */
 export const DATA_FILE = 'data.mdb';
+/** Name of LMDB's lock file (the reader table) inside the directory. */
+export const LOCK_FILE = 'data.mdb-lock';
 /** Named databases of the environment. */
 const META_DB = 'pluresdb-meta';
 const RECORDS_DB = 'records';
@@ -41,20 +45,24 @@ export interface DataDir {
   readonly actor: string;
   /** The persisted clock checkpoint (`undefined` in a new store). */
   readonly checkpoint: string | undefined;
+  /** What `fixPermissions` tightened, one line each (spec/crdt.md#permissions). */
+  readonly tightened: readonly string[];
 }
 
 /**
  * Opens and claims the data directory at `path`; rejects with a typed IpcError when it
- * cannot. Nothing in the directory changes unless it is a new or existing store.
+ * cannot. Nothing in the directory changes unless it is a new or existing store (and, with
+ * `fixPermissions`, its modes).
  */
 export async function openDataDir(
   path: string,
   durability: Durability,
   writemap: boolean,
+  fixPermissions = false,
 ): Promise<DataDir> {
   if (typeof path !== 'string' || path === '')
     throw invalidArgument('path must be a non-empty string');
-  const dir = prepareDirectory(resolve(path));
+  const { dir, tightened } = prepareDirectory(resolve(path), fixPermissions);
   const file = join(dir, DATA_FILE);
   const registry = openDirectories();
   if (registry.has(dir)) {
@@ -67,10 +75,12 @@ export async function openDataDir(
     const existing = checkLmdbFile(file);
     // Opening with a writable map extends the file to the map's size: an existing file is
     // first looked at read-only, so one the store refuses is left as it was.
+    const unborn = [file, join(dir, LOCK_FILE)].filter((path) => !existsSync(path));
     if (writemap && existing) await inspectReadOnly(file, dir);
     const env = openEnvironment(file, dir, durability, writemap);
     try {
-      return claim(env, dir, file);
+      makePrivate(unborn);
+      return { ...claim(env, dir, file), tightened };
     } catch (error) {
       void env.close();
       throw storeError(error, dir, 'opening');
@@ -81,6 +91,14 @@ export async function openDataDir(
   }
 }
 
+// lmdb-js creates its two files with mode 0664 less the umask (0644 under the usual 022)
+// unless given `permissionsMode`, which it passes to mdb_env_open (read by its native code,
+// not in its type definitions). The umask can only remove bits from 0600, so the files are
+// never more open than that, from their creation on; `makePrivate` restores the owner's bits
+// an odd umask removed. The directory is 0700 by then, so nobody else can reach the files
+// meanwhile either way.
+const lmdbFileMode = { permissionsMode: PRIVATE_FILE_MODE };
+
 function openEnvironment(
   file: string,
   dir: string,
@@ -89,6 +107,7 @@ function openEnvironment(
 ): RootDatabase {
   try {
     return open({
+      ...lmdbFileMode,
       path: file,
       // 'process': commit without fsync (the OS page cache survives kill -9); 'fsync': every
       // commit is synced before its writes are acknowledged. overlappingSync is off in both:
@@ -113,7 +132,8 @@ function openEnvironment(
 async function inspectReadOnly(file: string, dir: string): Promise<void> {
   let probe: RootDatabase;
   try {
-    probe = open({ path: file, readOnly: true, maxDbs: MAX_DBS });
+    // A read-only open still creates the lock file when it is missing.
+    probe = open({ ...lmdbFileMode, path: file, readOnly: true, maxDbs: MAX_DBS });
   } catch (error) {
     throw storeError(error, dir, 'opening');
   }
@@ -129,27 +149,47 @@ async function inspectReadOnly(file: string, dir: string): Promise<void> {
   }
 }
 
-function prepareDirectory(dir: string): string {
+// Creates the directory (0700, spec/crdt.md#permissions) or checks the existing one: a
+// directory, writable, and with its files private to this user. Each step reports the path
+// and the OS's reason of the first failure; nothing retries.
+function prepareDirectory(
+  dir: string,
+  fixPermissions: boolean,
+): { dir: string; tightened: string[] } {
+  makeDirectories(dir);
+  const file = join(dir, DATA_FILE);
   try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw invalidArgument(`${dir} is not a directory`);
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
-    const file = join(dir, DATA_FILE);
     try {
       accessSync(file, constants.R_OK | constants.W_OK);
     } catch (error) {
       if (Reflect.get(error as object, 'code') !== 'ENOENT') throw error;
     }
-    return realpathSync(dir);
   } catch (error) {
-    const code = Reflect.get(error as object, 'code');
-    if (code === 'EEXIST' || code === 'ENOTDIR')
-      throw invalidArgument(`${dir} is not a directory`, error);
+    throw storeError(error, dir, 'opening');
+  }
+  // After the access checks: a directory this user cannot write is StoreReadOnly, whoever
+  // owns it; one it can write is refused unless it is its own and private.
+  const tightened = [
+    checkPrivate(dir, 'data directory', fixPermissions),
+    checkPrivate(file, 'store file', fixPermissions),
+    checkPrivate(join(dir, LOCK_FILE), 'store file', fixPermissions),
+  ].filter((line) => line !== undefined);
+  try {
+    return { dir: realpathSync(dir), tightened };
+  } catch (error) {
     throw storeError(error, dir, 'opening');
   }
 }
 
-function claim(env: RootDatabase, dir: string, file: string): DataDir {
+// The files LMDB just created: 0600 exactly (see lmdbFileMode).
+function makePrivate(created: readonly string[]): void {
+  for (const path of created) {
+    if ((statSync(path).mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(path, PRIVATE_FILE_MODE);
+  }
+}
+
+function claim(env: RootDatabase, dir: string, file: string): Omit<DataDir, 'tightened'> {
   // Look before creating anything: an LMDB environment that is not a store is left alone.
   refuseForeign(env, file);
   const meta = env.openDB<string, string>({ name: META_DB, encoding: 'string' });

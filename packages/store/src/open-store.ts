@@ -14,7 +14,9 @@ import type { Durability, StoreEvent, StoreOptions } from './types.ts';
  * Opens (creating when needed) the store in directory `options.path`. Rejects with an
  * IpcError: `StoreLocked` when another live process (or another store in this process) has
  * it open, `StoreVersion` when a newer format wrote it, `StoreCorrupt` when it is damaged or
- * not a store, `StoreReadOnly` when it cannot be written, `InvalidArgument` for bad options.
+ * not a store, `StoreReadOnly` when it cannot be written, `PermissionDenied` when it or its
+ * files belong to another user or other users can read or write them (unless
+ * `fixPermissions`), `InvalidArgument` for bad options or a path that cannot be a directory.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (typeof options !== 'object' || options === null)
@@ -36,7 +38,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (typeof writemap !== 'boolean') throw invalidArgument('writemap must be a boolean');
   if (writemap && durability !== 'process')
     throw invalidArgument("writemap applies to durability 'process' only");
-  const data = await openDataDir(options.path, durability, writemap);
+  const fixPermissions = options.fixPermissions ?? false;
+  if (typeof fixPermissions !== 'boolean')
+    throw invalidArgument('fixPermissions must be a boolean');
+  const data = await openDataDir(options.path, durability, writemap, fixPermissions);
   try {
     let checkpoint: ReturnType<typeof parseCheckpoint>;
     try {

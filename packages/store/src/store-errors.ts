@@ -81,6 +81,32 @@ export function storeError(
   return new IpcError(ErrorCode.Internal, say('failed'), { cause: error });
 }
 
+// errno values of a path that cannot be a directory at all, whoever asks.
+const badPathErrnos = new Set<number | string>([
+  'ENOENT',
+  'ENOTDIR',
+  'EEXIST',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EINVAL',
+]);
+
+/**
+ * Translates a failure to look at or create the path `path` of a data directory: a path that
+ * cannot exist (`ENOENT` from mkdir in /proc, `ENOTDIR`, `ENAMETOOLONG`, ...) →
+ * InvalidArgument; anything else as {@link storeError} (`EROFS`, `EACCES` → StoreReadOnly).
+ * The message keeps the OS's own text, which names the errno and the call.
+ */
+export function pathError(error: unknown, path: string, doing: string): IpcError {
+  if (IpcError.is(error)) return error;
+  const code = errorCode(error);
+  if (code !== undefined && badPathErrnos.has(code)) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return invalidArgument(`${doing} ${path}: failed (${detail})`, error);
+  }
+  return storeError(error, path, doing);
+}
+
 /** Free bytes for unprivileged writers on the file system holding `path`, if it can tell. */
 export function freeBytesAt(path: string): number | undefined {
   try {

@@ -65,6 +65,8 @@ export class Store {
   readonly path: string;
   /** When writes are acknowledged. */
   readonly durability: Durability;
+  /** What the open tightened with `fixPermissions`, one line per path (else empty). */
+  readonly tightened: readonly string[];
   readonly #parts: StoreParts;
   readonly #plan: PlanContext;
   #closed = false;
@@ -78,6 +80,7 @@ export class Store {
     this.actor = parts.actor;
     this.path = parts.data.path;
     this.durability = parts.durability;
+    this.tightened = parts.data.tightened;
     this.#plan = {
       clock: parts.clock,
       actor: { id: parts.actor, bytes: Buffer.from(parts.actor) },

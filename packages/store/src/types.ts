@@ -33,6 +33,13 @@ export interface StoreOptions {
    * writes survive; spec/crdt.md#durability). Default false.
    */
   readonly writemap?: boolean;
+  /**
+   * Tighten an existing data directory (to 0700) and its store files (to 0600) that other
+   * users can read or write, when they belong to this user, instead of refusing to open with
+   * `PermissionDenied` (spec/crdt.md#permissions). Another user's are refused regardless.
+   * Default false.
+   */
+  readonly fixPermissions?: boolean;
   /** Largest record data (its JSON), in bytes; default 16 MiB. */
   readonly maxValueBytes?: number;
   /** How far ahead of the local wall clock a merged HLC may be, in ms; default one hour. */

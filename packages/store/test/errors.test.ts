@@ -119,7 +119,7 @@ describe('corrupt', () => {
   it('refuses a data file that is not LMDB, without touching it', async () => {
     const path = tempDir();
     const file = join(path, 'data.mdb');
-    writeFileSync(file, Buffer.alloc(16384, 0x5a));
+    writeFileSync(file, Buffer.alloc(16384, 0x5a), { mode: 0o600 });
     const before = hash(file);
     await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
     expect(hash(file)).toBe(before);
@@ -136,7 +136,7 @@ describe('corrupt', () => {
 
   it('refuses a short file that cannot hold the meta pages', async () => {
     const path = tempDir();
-    writeFileSync(join(path, 'data.mdb'), 'not a database');
+    writeFileSync(join(path, 'data.mdb'), 'not a database', { mode: 0o600 });
     await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
   });
 
@@ -145,6 +145,8 @@ describe('corrupt', () => {
     const env = open({ path: join(path, 'data.mdb') });
     await env.openDB({ name: 'somebody-else' }).put('x', 1);
     await env.close();
+    // lmdb-js made them 0644 (umask 022); the store would refuse them for that first.
+    for (const name of ['data.mdb', 'data.mdb-lock']) chmodSync(join(path, name), 0o600);
     const before = hash(join(path, 'data.mdb'));
     await expectIpcError(() => openStore({ path }), ErrorCode.StoreCorrupt);
     // A writable map would extend the file: it is looked at read-only first.
@@ -166,8 +168,8 @@ describe('corrupt', () => {
 
   it('refuses a path that is a file', async () => {
     const path = join(tempDir(), 'file');
-    mkdirSync(path);
-    writeFileSync(join(path, 'data.mdb'), '');
+    mkdirSync(path, { mode: 0o700 });
+    writeFileSync(join(path, 'data.mdb'), '', { mode: 0o600 });
     const store = await openStore({ path }); // an empty data file is a new store
     await store.close();
     const file = join(tempDir(), 'plain');

@@ -5,6 +5,7 @@ import { type ConnectOptions, type JsonObject, now } from '@pluresdb-ipc/protoco
 import { outputClosed, writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+import { readSecretFile } from './secret-file.ts';
 
 /** Runs a client command; resolves with the exit code. */
 export async function clientCommand(command: string, args: ParsedArgs): Promise<number> {
@@ -21,7 +22,7 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
       : { timeoutMs: positiveInteger(values.timeout, '--timeout') }),
     ...(values['secret-file'] === undefined
       ? {}
-      : { credentials: readFileSync(values['secret-file']) }),
+      : { credentials: readSecretFile(values['secret-file']) }),
   };
   checkArity(command, operands);
   const client = await IPCClient.connect(values.channel ?? 'default', options);

@@ -47,8 +47,14 @@ export function reportError(error: unknown): number {
     writeErr(`pluresdb-ipc: ${errorCodeName(error.code)}: ${error.rawMessage}\n`);
     return ExitCode.Failed;
   }
-  writeErr(
-    `pluresdb-ipc: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  // An OS error (it names its errno and call) is not a bug: its message, without a stack.
+  const osError = error instanceof Error && typeof Reflect.get(error, 'syscall') === 'string';
+  const text =
+    error instanceof Error
+      ? osError
+        ? error.message
+        : (error.stack ?? error.message)
+      : String(error);
+  writeErr(`pluresdb-ipc: ${text}\n`);
   return ExitCode.Failed;
 }

@@ -10,6 +10,7 @@ const options = {
   'max-value-bytes': { type: 'string' },
   durability: { type: 'string' },
   writemap: { type: 'boolean' },
+  'fix-permissions': { type: 'boolean' },
   'secret-file': { type: 'string' },
   'spin-micros': { type: 'string' },
   timeout: { type: 'string' },

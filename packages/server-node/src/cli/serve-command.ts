@@ -1,11 +1,11 @@
 // `pluresdb-ipc serve`: runs the server until SIGINT/SIGTERM, then stops it cleanly.
-import { readFileSync } from 'node:fs';
 import { surviveOrphanedCommitFailures } from '@pluresdb-ipc/store';
 import { IpcServer } from '../ipc-server.ts';
 import type { ServeOptions } from '../server-options.ts';
 import { writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+import { readSecretFile } from './secret-file.ts';
 
 /** Runs the server; resolves with the exit code once it has stopped. */
 export async function serveCommand(args: ParsedArgs): Promise<number> {
@@ -34,7 +34,12 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     ...(values['spin-micros'] === undefined
       ? {}
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
-    ...(values['secret-file'] === undefined ? {} : { secret: readFileSync(values['secret-file']) }),
+    ...(values['secret-file'] === undefined
+      ? {}
+      : { secret: readSecretFile(values['secret-file']) }),
+    ...(values['fix-permissions'] === undefined
+      ? {}
+      : { fixPermissions: values['fix-permissions'] }),
     // Through writeErr: a closed stderr (`serve 2>&1 | head -1`) must not end the server.
     log: (line) => writeErr(`${line}\n`),
   };

@@ -22,7 +22,7 @@ const commands: Record<string, CommandHelp> = {
   serve: {
     synopsis: `serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
-                     [--spin-micros N] [--writemap]`,
+                     [--spin-micros N] [--writemap] [--fix-permissions]`,
     brief: 'serve [--channel NAME] [--data DIR] [FLAGS]',
     summary: 'serve DIR on channel NAME until a signal',
     details: `Serves the store in DIR on channel NAME until SIGINT/SIGTERM, then answers or fails
@@ -41,7 +41,13 @@ what is in flight, flushes, removes its shared memory and exits 0. Prints one li
   --spin-micros N       busy-wait this long for more work before sleeping (default 200)
   --writemap            commit into a writable memory map (durability process only): a
                         put's commit ~4 µs instead of ~11, but a full disk then kills the
-                        server (SIGBUS) instead of failing the write`,
+                        server (SIGBUS) instead of failing the write
+  --fix-permissions     tighten this user's DIR (to 0700) and its files (to 0600) when
+                        other users could read or write them, instead of refusing to start
+
+DIR is created 0700 and its files 0600; a DIR or file other users can read or write is
+refused (PermissionDenied) unless --fix-permissions is given and it is this user's.
+<channel> in the default DIR is percent-encoded, "." and ".." as %2E and %2E%2E.`,
   },
   get: {
     synopsis: 'get KEY',
@@ -129,7 +135,8 @@ ${line('doctor')}
 
 "pluresdb-ipc <command> --help" tells more; --version prints the version.
 Defaults: channel "default"; data directory $PLURESDB_IPC_DATA, else
-$XDG_DATA_HOME/pluresdb-ipc/<channel>, else ~/.local/share/pluresdb-ipc/<channel>.
+$XDG_DATA_HOME/pluresdb-ipc/<channel>, else ~/.local/share/pluresdb-ipc/<channel>
+(<channel> percent-encoded, "." and ".." as %2E and %2E%2E).
 Exit codes: 0 ok, 1 failed (the message names the error code), 2 usage, 3 not found.
 `;
 
