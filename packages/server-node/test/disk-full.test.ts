@@ -113,10 +113,12 @@ describe.skipIf(probe === undefined)('a full disk', () => {
   it(
     `stays up after a full disk: deletes, writes again once space is freed, then idles ${idleMs / 1000} s and answers with every acknowledged write`,
     async () => {
-      const runs = await Promise.all(
-        (['process', 'fsync'] as const).map((durability) => fillAndFree(durability)),
-      );
+      // Undone in the end whatever fails: servers killed, then file systems unmounted.
+      const cleanups: (() => Promise<void> | void)[] = [];
       try {
+        const runs = await Promise.all(
+          (['process', 'fsync'] as const).map((mode) => fillAndFree(mode, cleanups)),
+        );
         await new Promise((resolve) => setTimeout(resolve, idleMs));
         for (const run of runs) {
           const { server, client, stored, deleted, doc } = run;
@@ -140,11 +142,7 @@ describe.skipIf(probe === undefined)('a full disk', () => {
           expect(existsSync(segmentPath(server.channel))).toBe(false);
         }
       } finally {
-        for (const run of runs) {
-          run.server.child.kill('SIGKILL');
-          await run.server.exited;
-          unmount(run.mount);
-        }
+        for (const cleanup of cleanups.reverse()) await cleanup();
       }
     },
     idleMs + 60_000,
@@ -153,7 +151,6 @@ describe.skipIf(probe === undefined)('a full disk', () => {
 
 interface FullDiskRun {
   readonly label: string;
-  readonly mount: string;
   readonly server: ServerProcess;
   readonly client: IPCClient;
   readonly doc: { text: string };
@@ -164,15 +161,23 @@ interface FullDiskRun {
 }
 
 // One put at a time until the disk is full, then more; deletes on the full disk; frees space
-// and writes again.
-async function fillAndFree(durability: 'process' | 'fsync'): Promise<FullDiskRun> {
+// and writes again. Pushes what undoes each step to `cleanups`.
+async function fillAndFree(
+  durability: 'process' | 'fsync',
+  cleanups: (() => Promise<void> | void)[],
+): Promise<FullDiskRun> {
   const mount = mountTmpfs('8m') as string;
+  cleanups.push(() => unmount(mount));
   const filler = join(mount, 'filler');
   writeFileSync(filler, new Uint8Array(2 << 20));
   const server = await startServer(freshChannel('full-idle'), join(mount, 'data'), [
     '--durability',
     durability,
   ]);
+  cleanups.push(async () => {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  });
   const client = await IPCClient.connect(server.channel);
   const doc = { text: 'x'.repeat(2000) };
   const stored: string[] = [];
@@ -197,5 +202,5 @@ async function fillAndFree(durability: 'process' | 'fsync'): Promise<FullDiskRun
     stored.push(`after${n}`);
   }
   const label = `'${durability}'`;
-  return { label, mount, server, client, doc, stored, deleted, refused };
+  return { label, server, client, doc, stored, deleted, refused };
 }
