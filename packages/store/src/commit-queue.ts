@@ -14,6 +14,7 @@ import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { DataDir } from './data-dir.ts';
 import { DiskFullGuard } from './disk-full-guard.ts';
+import { FreeSpaceFloor, growthBound } from './free-space-floor.ts';
 import type { HybridClock } from './hlc.ts';
 import { storeError } from './store-errors.ts';
 import type { StoreOptions, WriteResult } from './types.ts';
@@ -44,6 +45,8 @@ interface Issued {
   readonly changes: readonly Change[];
   readonly firstSeq: number;
   readonly result: WriteResult;
+  /** What it may add to the data file (counted as pending until it is settled). */
+  readonly growth: number;
   readonly resolve: (result: WriteResult) => void;
   readonly reject: (error: IpcError) => void;
   /**
@@ -101,6 +104,10 @@ export class CommitQueue {
   readonly #commitNow: (() => boolean) | undefined;
   readonly #inPlace: boolean;
   readonly #diskFull: DiskFullGuard;
+  readonly #floor: FreeSpaceFloor;
+  readonly #pageSize: number;
+  // What issued writes not yet committed may add to the data file (see FreeSpaceFloor).
+  #pendingGrowth = 0;
 
   /**
    * @param inPlace whether writes may commit synchronously on the caller's thread (durability
@@ -124,6 +131,8 @@ export class CommitQueue {
     this.#inPlace = inPlace;
     this.#commitNow = inPlace ? commitNow : undefined;
     this.#diskFull = new DiskFullGuard(data.path);
+    this.#floor = new FreeSpaceFloor(data.path);
+    this.#pageSize = (data.env.getStats() as { pageSize?: number }).pageSize ?? 4096;
   }
 
   /** The error that stopped the queue after a failed commit; writes are refused after it. */
@@ -173,6 +182,11 @@ export class CommitQueue {
   issue(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (changes.length === 0) return Promise.resolve(result);
+    // Refused untried near a full disk: a commit LMDB fails to write damages lmdb-js's heap
+    // (spec/crdt.md#durability).
+    const growth = growthBound(changes, this.#pageSize);
+    const refusal = this.#floor.admit(growth, onlyDeletes(changes), this.#pendingGrowth);
+    if (refusal !== undefined) return Promise.reject(refusal);
     const holding = this.#heldStart >= 0;
     // The first write of a commitTogether call, too, may commit at once if nothing waits.
     if (
@@ -198,13 +212,22 @@ export class CommitQueue {
     const firstSeq = this.#seq + 1;
     this.#seq += changes.length;
     this.#inFlight += changes.length;
+    this.#pendingGrowth += growth;
     let resolve: (result: WriteResult) => void = noop;
     let reject: (error: IpcError) => void = noop;
     const promise = new Promise<WriteResult>((yes, no) => {
       resolve = yes;
       reject = no;
     });
-    const issued: Issued = { changes, firstSeq, result, resolve, reject, state: 'pending' };
+    const issued: Issued = {
+      changes,
+      firstSeq,
+      result,
+      growth,
+      resolve,
+      reject,
+      state: 'pending',
+    };
     this.#issued.push(issued);
     if (holding) return promise;
     // lmdb-js hands every write of one transaction the same promise: settle them as a group,
@@ -367,6 +390,7 @@ export class CommitQueue {
       if (issued.state === 'pending') break;
       issuedList[this.#head++] = undefined;
       this.#inFlight -= issued.changes.length;
+      this.#pendingGrowth -= issued.growth;
       for (const change of issued.changes) this.#unpin(change.id);
       if (issued.state === 'committed') {
         if (this.#feed.size > 0) {
@@ -412,6 +436,11 @@ export class CommitQueue {
     // A failure here fails the whole transaction, and is reported through the record writes.
     this.#data.meta.put('clock', JSON.stringify(checkpoint)).catch(() => {});
   }
+}
+
+function onlyDeletes(changes: readonly Change[]): boolean {
+  for (const change of changes) if (change.live) return false;
+  return true;
 }
 
 /** The promise lmdb-js attaches to a failed batch's errors, holding the cause, if any. */

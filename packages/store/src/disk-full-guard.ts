@@ -1,9 +1,11 @@
-// Keeps synchronous commits away from a disk that is still full. lmdb-js (3.5.6) corrupts its
-// native heap after some ninety failed synchronous commits on a full disk, and the process
-// aborts ("malloc(): invalid next size"; reproduced with lmdb-js alone: one transaction of 1
-// put and one of 15 in turn, on a full 4 MiB tmpfs). A server whose clients keep writing
-// reached that within a second. So after a commit fails on a nearly full disk, commits are
-// refused without being tried until space is freed; then the next one is tried.
+// Keeps synchronous commits away from a disk that is still full, after one failed anyway (the
+// free-space floor, free-space-floor.ts, keeps the store's own writes from filling it; another
+// program or a quota can still). lmdb-js (3.5.6) damages its native heap at failed commits, and
+// the process aborts ("malloc(): invalid next size"; reproduced with lmdb-js alone after some
+// ninety failed synchronous commits of 1 put and of 15 in turn, on a full 4 MiB tmpfs). A
+// server whose clients keep writing reached that within a second. So after a commit fails on a
+// nearly full disk, commits are refused without being tried until space is freed; then the
+// next one is tried.
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { freeBytesAt, NEARLY_FULL_BYTES } from './store-errors.ts';
 
