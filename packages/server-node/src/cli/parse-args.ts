@@ -12,6 +12,7 @@ const options = {
   writemap: { type: 'boolean' },
   'secret-file': { type: 'string' },
   'spin-micros': { type: 'string' },
+  'max-outbound-bytes': { type: 'string' },
   timeout: { type: 'string' },
   prefix: { type: 'string' },
   after: { type: 'string' },

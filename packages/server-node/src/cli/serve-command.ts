@@ -33,6 +33,11 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     ...(values['spin-micros'] === undefined
       ? {}
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
+    ...(values['max-outbound-bytes'] === undefined
+      ? {}
+      : {
+          maxOutboundBytes: positiveInteger(values['max-outbound-bytes'], '--max-outbound-bytes'),
+        }),
     ...(values['secret-file'] === undefined ? {} : { secret: readFileSync(values['secret-file']) }),
   };
   // A failed batched commit ('fsync' mode, a full disk) leaves lmdb-js with a rejection nobody

@@ -4,11 +4,14 @@ export const usage = `pluresdb-ipc: a local database server and its client, over
 Server
   pluresdb-ipc serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
-                     [--spin-micros N] [--writemap]
+                     [--spin-micros N] [--max-outbound-bytes N] [--writemap]
       Serves the store in DIR on channel NAME until SIGINT/SIGTERM. Prints one line
       "pluresdb-ipc ready: ..." on stdout when clients can connect. --writemap commits
       into a writable memory map (durability process only): a put's commit ~4 µs instead
       of ~11, but a full disk then kills the server (SIGBUS) instead of failing the write.
+      --max-outbound-bytes (default 201326592, 192 MiB) bounds the output queued for all
+      clients that do not read fast enough: past it, the session furthest behind is ended
+      with Busy (see docs/operations.md, "Server memory").
 
 Client (all take --channel NAME, --timeout MS, --secret-file F)
   pluresdb-ipc get KEY                 the record's data as JSON (exit 3 when missing)
