@@ -51,6 +51,9 @@ export class DriverClient {
   private readonly waiting = new Map<number, Waiting>();
   private readonly changeLog = new Map<number, ChangeJson[]>();
   private readonly endLog = new Map<number, WireError[]>();
+  /** How many changes of each subscription had arrived when its first end did. */
+  private readonly changesAtEnd = new Map<number, number>();
+  private paused = false;
   private nextId = 1;
   private stderrTail = '';
   private exitReason: string | undefined;
@@ -86,6 +89,9 @@ export class DriverClient {
       cwd: launch.cwd,
       env: launch.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A process group of its own, so that pause() reaches the runtime itself: a launcher
+      // (npm's `bun` and `deno` are a shell script and a Node script) runs it as a child.
+      detached: true,
     });
     const started = once(child, 'spawn').then(
       () => undefined,
@@ -163,9 +169,29 @@ export class DriverClient {
     return this.endLog.get(handle) ?? [];
   }
 
+  /** Changes of subscription `handle` that arrived before its end; undefined before an end. */
+  changesBeforeEnd(handle: number): number | undefined {
+    return this.changesAtEnd.get(handle);
+  }
+
+  /** Freezes the driver's processes (SIGSTOP): its clients read nothing until {@link resume}. */
+  pause(): void {
+    if (this.exitReason !== undefined || this.paused) return;
+    this.signalGroup('SIGSTOP');
+    this.paused = true;
+  }
+
+  /** Lets a paused driver run again (SIGCONT). */
+  resume(): void {
+    if (!this.paused) return;
+    this.signalGroup('SIGCONT');
+    this.paused = false;
+  }
+
   /** Closes stdin (the driver closes its clients and exits); kills it if it lingers. */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.exitReason !== undefined) return;
+    this.resume();
     this.child.stdin?.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
@@ -213,7 +239,19 @@ export class DriverClient {
 
   private receiveEvent(line: EventLine): void {
     if ('change' in line) append(this.changeLog, line.event, line.change);
-    else append(this.endLog, line.event, line.end);
+    else {
+      if (!this.changesAtEnd.has(line.event))
+        this.changesAtEnd.set(line.event, this.changes(line.event).length);
+      append(this.endLog, line.event, line.end);
+    }
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    try {
+      if (this.child.pid !== undefined) process.kill(-this.child.pid, signal);
+    } catch {
+      // the group is gone: the driver exited
+    }
   }
 
   private failAll(): void {

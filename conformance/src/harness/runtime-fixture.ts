@@ -74,6 +74,11 @@ export class RuntimeFixture {
         deferred.push(() => extra.dispose());
         return extra;
       },
+      startDriver: async (label, channel) => {
+        const extra = await startDriver(this.runtime, `${this.runtime.name}-${label}`, channel);
+        deferred.push(() => extra.stop());
+        return extra;
+      },
       connect: async (client, channel, options = {}) => {
         deferred.push(() => driver.call('close', { client }).catch(() => undefined));
         await driver.ok('connect', { client, channel, options }, CONNECT_TIMEOUT_MS);
@@ -94,6 +99,8 @@ export class RuntimeFixture {
         failure ??= { error };
       }
     }
+    // A scenario that froze the driver and failed before thawing it.
+    driver.resume();
     await server.ensureRunning();
     if (failure) throw failure.error;
   }

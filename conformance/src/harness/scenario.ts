@@ -19,6 +19,8 @@ export interface ScenarioContext {
   key(label: string): string;
   /** Starts another server (a fresh channel and data) for this scenario only. */
   startServer(settings?: ServerSettings): Promise<ServerHandle>;
+  /** Starts another driver of the runtime under test on `channel`, stopped after the scenario. */
+  startDriver(label: string, channel: string): Promise<DriverClient>;
   /** Connects another client of the driver, closed after the scenario. */
   connect(client: string, channel: string, options?: ConnectOptionsJson): Promise<void>;
   /** Runs `action` after the scenario, pass or fail (last registered runs first). */

@@ -24,6 +24,8 @@ export interface ServerSettings {
   readonly maxClients?: number;
   /** A shared secret clients must present (`--secret-file`). */
   readonly secret?: Uint8Array;
+  /** `--max-outbound-bytes`; the server's default is 192 MiB. */
+  readonly maxOutboundBytes?: number;
 }
 
 let serial = 0;
@@ -55,6 +57,8 @@ export class ServerHandle {
       this.args.push('--max-value-bytes', String(settings.maxValueBytes));
     if (settings.maxClients !== undefined)
       this.args.push('--max-clients', String(settings.maxClients));
+    if (settings.maxOutboundBytes !== undefined)
+      this.args.push('--max-outbound-bytes', String(settings.maxOutboundBytes));
     if (settings.secret !== undefined) {
       const secretFile = join(this.baseDir, 'secret');
       writeFileSync(secretFile, settings.secret, { mode: 0o600 });

@@ -91,6 +91,50 @@ export const subscriptionScenarios: readonly Scenario[] = [
       equal(driver.changes(other.handle).length, 0, 'nothing for a different prefix');
     },
   },
+  {
+    name: 'events read before the server cuts a stalled subscriber reach it before its end',
+    async run({ driver, key, startServer, startDriver, connect }) {
+      // A server-wide bound of 1 MiB on queued output: 600 events of 4 KB pass it.
+      const server = await startServer({ maxOutboundBytes: 1 << 20 });
+      await connect('stalled', server.channel);
+      const prefix = `${key('cut')}/`;
+      const { handle } = await driver.ok('subscribe', { client: 'stalled', prefix });
+      const writer = await startDriver('writer', server.channel);
+      await writer.ok('put', { key: `${prefix}first`, value: { n: 0 } });
+      await eventually(() => driver.changes(handle).length >= 1, 'the first event');
+      // The subscriber's process stops reading; the server fills its ring, queues the rest,
+      // and ends its session with Busy once the queue passes the bound.
+      driver.pause();
+      const pad = 'x'.repeat(4000);
+      for (let start = 0; start < 600; start += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            writer.ok('put', { key: `${prefix}${start + i}`, value: { pad } }),
+          ),
+        );
+      }
+      await eventually(() => server.stderr.includes('ended: Busy'), 'the server cuts the session');
+      driver.resume();
+      await eventually(() => driver.ends(handle).length > 0, 'the end of the subscription');
+      const received = driver.changes(handle).slice(1);
+      // The ring (256 KiB) held about 60 of these events when the session ended.
+      check(
+        received.length >= 10,
+        `only ${received.length} events delivered: those in the ring when the session ended must be`,
+      );
+      equal(
+        received.map((change) => change.key),
+        received.map((_, i) => `${prefix}${i}`),
+        'the events delivered: the first writes, in order, none missing',
+      );
+      equal(
+        driver.changesBeforeEnd(handle),
+        received.length + 1,
+        'events delivered before the end',
+      );
+      equal(driver.ends(handle)[0]?.code, 'Unavailable', 'the end of a lost session');
+    },
+  },
 ];
 
 /** Throws unless the decimal field grows strictly from event to event. */

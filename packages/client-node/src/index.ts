@@ -3,5 +3,5 @@
 
 export * from '@pluresdb-ipc/protocol/client';
 export { IPCClient } from './ipc-client.ts';
-export { nodeLibc } from './libc.ts';
+export { mallocTrim, nodeLibc } from './libc.ts';
 export { nodeHostServices, nodePlatform } from './node-platform.ts';

@@ -87,3 +87,24 @@ export const nodeLibc: LibcCalls = {
   geteuid: () => fn.geteuid() as number,
   getpid: () => fn.getpid() as number,
 };
+
+/** `malloc_trim`, looked up on first use: glibc has it, other libcs may not. */
+let trim: ((pad: number) => number) | null | undefined;
+
+/**
+ * Returns the C heap's free memory to the system (glibc's `malloc_trim(0)`): freed small
+ * chunks otherwise stay in the heap, resident, for reuse by this process. False when the libc
+ * has no such call.
+ */
+export function mallocTrim(): boolean {
+  if (trim === undefined) {
+    try {
+      trim = lib.func('int malloc_trim(size_t pad)') as unknown as (pad: number) => number;
+    } catch {
+      trim = null;
+    }
+  }
+  if (trim === null) return false;
+  trim(0);
+  return true;
+}

@@ -49,12 +49,13 @@ export {
 } from './posix/proc-identity.ts';
 export { FramePool } from './ring/frame-pool.ts';
 export { atomicsFutex, type Futex, type FutexWaitResult } from './ring/futex.ts';
-export { Outbox, SpillBuffers } from './ring/outbox.ts';
+export { Outbox } from './ring/outbox.ts';
 export * from './ring/ring-layout.ts';
 export { RingReader } from './ring/ring-reader.ts';
 export { RingView } from './ring/ring-view.ts';
 export { type WaitOptions, type WaitOutcome, waitForData, waitForSpace } from './ring/ring-wait.ts';
 export { RingWriter } from './ring/ring-writer.ts';
+export { SpillBuffers } from './ring/spill-buffers.ts';
 export * from './transport/control-layout.ts';
 export { ControlView, type NewSegment, type SegmentHeader } from './transport/control-view.ts';
 export { ringDoorbell } from './transport/doorbell.ts';

@@ -59,6 +59,33 @@ describe('FrameBuilder', () => {
     }
   });
 
+  it('goes back to its first capacity on release() after a big frame, and only then', () => {
+    const builder = new FrameBuilder(1024);
+    const stats: Frame = {
+      message: { type: 'Request', value: { id: 9n, body: { type: 'Stats', value: {} } } },
+    };
+    const small = encodeFrame(builder, stats).buffer;
+    builder.release();
+    expect(encodeFrame(builder, stats).buffer).toBe(small);
+    const put: Frame = {
+      message: {
+        type: 'Request',
+        value: {
+          id: 1n,
+          body: { type: 'Put', value: { key: 'k', value: new Uint8Array(3 << 20) } },
+        },
+      },
+    };
+    const putBytes = encodeFrame(builder, put).slice();
+    expect(encodeFrame(builder, stats).buffer.byteLength).toBeGreaterThan(3 << 20);
+    builder.release();
+    const after = encodeFrame(builder, stats);
+    expect(after.buffer.byteLength).toBe(1024);
+    expect(after.slice()).toEqual(referenceBytes(stats, 1024));
+    // And it grows again for the next big frame.
+    expect(Buffer.compare(encodeFrame(builder, put), putBytes)).toBe(0);
+  });
+
   it('writes non-ASCII strings as UTF-8 and refuses a lone surrogate', () => {
     const frame = (key: string): Frame => ({
       message: { type: 'Request', value: { id: 7n, body: { type: 'Get', value: { key } } } },

@@ -3,7 +3,7 @@
 // while there is traffic, then sleeps on the server doorbell (off the main thread), so an idle
 // server uses no CPU (spec/transport.md#wake-protocol).
 import { readFileSync } from 'node:fs';
-import { nodePlatform } from '@pluresdb-ipc/client-node';
+import { mallocTrim, nodePlatform } from '@pluresdb-ipc/client-node';
 import {
   type AsyncFutex,
   ControlView,
@@ -36,6 +36,7 @@ import {
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
 import { createChannelSegment, refuseTakenChannel } from './channel-segment.ts';
+import { MemoryRelease } from './memory-release.ts';
 import type { ServerCore } from './server-core.ts';
 import {
   type ResolvedServeOptions,
@@ -125,6 +126,14 @@ export class IpcServer implements ServerCore {
   /** When a poll last found anything to do (ms on the {@link now} clock). */
   private lastTrafficAt = now();
   private readonly writeFailures = new WriteFailureLog((line) => this.log(line));
+  private readonly memory = new MemoryRelease({
+    rss: () => process.memoryUsage.rss(),
+    shrink: () => {
+      this.builder.release();
+      this.spill.release();
+    },
+    trim: mallocTrim,
+  });
   private readonly startedAt = Date.now();
   private lastDoorbell = -1;
   private loop: Promise<void> | undefined;
@@ -168,6 +177,17 @@ export class IpcServer implements ServerCore {
       resolved.maxClients > maxOrdinary
     ) {
       throw new IpcError(ErrorCode.InvalidArgument, `max clients must be 1 to ${maxOrdinary}`);
+    }
+    if (!Number.isSafeInteger(resolved.maxOutboundBytes) || resolved.maxOutboundBytes < 1) {
+      throw new IpcError(
+        ErrorCode.InvalidArgument,
+        'max outbound bytes must be a positive integer',
+      );
+    }
+    if (resolved.maxOutboundBytes < resolved.maxFrameBytes) {
+      resolved.log(
+        `pluresdb-ipc: warning: --max-outbound-bytes ${resolved.maxOutboundBytes} is below the frame limit ${resolved.maxFrameBytes} (from --max-value-bytes): a client reading an answer that big is ended with Busy`,
+      );
     }
     if (!isValidRingCapacity(resolved.ringBytes)) {
       throw new IpcError(
@@ -252,6 +272,21 @@ export class IpcServer implements ServerCore {
 
   kick(): void {
     ringDoorbell(this.control.words, HeaderWord.doorbell, this.futex);
+  }
+
+  shedOutbound(): void {
+    const limit = this.options.maxOutboundBytes;
+    while (this.spill.queued > limit) {
+      let furthest: ServerSession | undefined;
+      for (const session of this.serving) {
+        if (furthest === undefined || session.queuedBytes > furthest.queuedBytes)
+          furthest = session;
+      }
+      if (furthest === undefined || furthest.queuedBytes === 0) return;
+      furthest.cut(
+        `output queued for all clients passed --max-outbound-bytes ${limit}; this session's was the longest, ${furthest.queuedBytes} bytes unread`,
+      );
+    }
   }
 
   writeFailed(error: IpcError): void {
@@ -428,6 +463,7 @@ export class IpcServer implements ServerCore {
     this.livenessTimer = setTimeout(
       () => {
         this.checkClients();
+        this.memory.check(this.quiet());
         // Also while stopping: shutdown waits for outboxes, and a dead client's never drains.
         // It clears the timer when done.
         this.scheduleLivenessCheck();

@@ -52,6 +52,11 @@ export interface ServerCore {
   writeFailed(error: IpcError): void;
   /** Wakes the server loop if it sleeps, so it looks at every session again. */
   kick(): void;
+  /**
+   * The output queued for all sessions passed `maxOutboundBytes`: cuts the sessions furthest
+   * behind until it is back within it.
+   */
+  shedOutbound(): void;
   log(line: string): void;
   statsForClients(): {
     clients: number;

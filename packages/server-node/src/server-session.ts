@@ -2,7 +2,8 @@
 // request ring, runs requests, and writes answers and events to its response ring. Nothing
 // here ever waits on the client: output that does not fit is queued, and while anything is
 // queued the session reads no new requests (back-pressure), so only events can grow the
-// queue, and they are bounded by `maxBacklogBytes`.
+// queue, and they are bounded by `maxBacklogBytes` per session and `maxOutboundBytes` for all
+// sessions together (spec/transport.md#back-pressure).
 import { timingSafeEqual } from 'node:crypto';
 import {
   decodeFrame,
@@ -169,6 +170,11 @@ export class ServerSession {
     return !this.outbox.isEmpty;
   }
 
+  /** Bytes of output waiting for room in the client's ring. */
+  get queuedBytes(): number {
+    return this.outbox.bytes;
+  }
+
   /** Announces that the server is about to sleep (spec/transport.md#wake-protocol). */
   announceSleep(): void {
     Atomics.store(this.requestRing.control, RingView.readerSleepingWord, 1);
@@ -202,11 +208,21 @@ export class ServerSession {
     }
   }
 
+  /**
+   * Ends the session with `Busy` because it fell behind, and frees its queued output at once:
+   * a stalled client may keep its slot for a long time, and its queue must not stay with it.
+   */
+  cut(reason: string): void {
+    this.end(ErrorCode.Busy, reason);
+    this.outbox.clear();
+  }
+
   /** Forgets the session without touching shared memory (the slot is being reset). */
   drop(): void {
     this.ended = true;
     for (const stop of this.subscriptions.values()) stop();
     this.subscriptions.clear();
+    this.outbox.clear();
   }
 
   /** `name (runtime, pid N)` for logs. */
@@ -363,11 +379,8 @@ export class ServerSession {
       },
     });
     this.send(frame);
-    if (this.outbox.bytes > this.core.options.maxBacklogBytes) {
-      this.end(
-        ErrorCode.Busy,
-        `subscriber fell behind: ${this.outbox.bytes} bytes of events unread`,
-      );
+    if (!this.ended && this.outbox.bytes > this.core.options.maxBacklogBytes) {
+      this.cut(`subscriber fell behind: ${this.outbox.bytes} bytes of events unread`);
     }
   }
 
@@ -425,6 +438,9 @@ export class ServerSession {
     } else {
       this.outbox.add(frame, 0);
     }
+    // Only output that had to be queued is counted and checked: not the path of an answer
+    // that fits in the ring.
+    if (this.core.spill.queued > this.core.options.maxOutboundBytes) this.core.shedOutbound();
     // The loop may be asleep without having announced this backlog: make it look again.
     this.core.kick();
   }

@@ -3,9 +3,18 @@
 import { Buffer } from 'node:buffer';
 import { writeUtf8 } from './text.ts';
 
+/** The scratch buffer's first size. */
+const INITIAL_BYTES = 4096;
+/**
+ * A scratch buffer grown past this for a big record is dropped once that record is done: kept,
+ * it held as much memory as the largest record ever written (64 MiB values left ~140 MB in
+ * the server's three writers; docs/operations.md#server-memory).
+ */
+const KEEP_BYTES = 4 << 20;
+
 /** Appends little-endian integers and UTF-8 text to a reused buffer. */
 export class ByteWriter {
-  #buffer = Buffer.allocUnsafe(4096);
+  #buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   #lastU64 = -1n;
   #low = 0;
   #high = 0;
@@ -15,6 +24,7 @@ export class ByteWriter {
   /** Starts a new encoding. */
   reset(): void {
     this.position = 0;
+    if (this.#buffer.length > KEEP_BYTES) this.#buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   }
 
   /** Makes room for `bytes` more bytes. */
@@ -105,6 +115,7 @@ export class ByteWriter {
   finish(): Buffer {
     const out = Buffer.allocUnsafe(this.position);
     this.#buffer.copy(out, 0, 0, this.position);
+    if (this.#buffer.length > KEEP_BYTES) this.#buffer = Buffer.allocUnsafe(INITIAL_BYTES);
     return out;
   }
 }

@@ -4,10 +4,12 @@
 // write, so a Members instance is valid only until the next one is built.
 import { compareSpans } from './spans.ts';
 
+const EMPTY_SOURCE = new Uint8Array(0);
+
 /** The fields of a write, sorted by name, with duplicate names resolved (last one wins). */
 export class Members {
   /** The bytes every span points into. */
-  source: Uint8Array = new Uint8Array(0);
+  source: Uint8Array = EMPTY_SOURCE;
   /** Number of members, after {@link finish}: distinct names only. */
   count = 0;
   nameStart = new Int32Array(32);
@@ -25,6 +27,15 @@ export class Members {
     this.source = source;
     this.count = 0;
     this.namesNeedEscaping = namesNeedEscaping;
+  }
+
+  /**
+   * Lets go of `source` once the write is encoded: the one Members every write reuses
+   * otherwise held the last write's bytes, the whole frame of a 64 MiB value in the server,
+   * until the next write (docs/operations.md#server-memory).
+   */
+  release(): void {
+    this.source = EMPTY_SOURCE;
   }
 
   /** Appends a member. */

@@ -1,6 +1,7 @@
 // Turns write requests into Changes (new stored versions), without touching the database:
 // every check and every encoding happens here, before the commit queue issues anything, so a
 // request that fails leaves the store unchanged (spec/crdt.md#batches).
+import type { Buffer } from 'node:buffer';
 import { IpcError } from '@pluresdb-ipc/protocol';
 import type { Change, CurrentVersion } from './commit-queue.ts';
 import { applyDelete, mergeStates } from './crdt.ts';
@@ -41,14 +42,19 @@ export function planLocal(context: PlanContext, write: LocalWrite): Change | und
   }
   const hlc = context.clock.now();
   const { actor } = context;
-  const bytes = encodeLocalWrite(
-    current?.bytes,
-    members,
-    write.kind,
-    hlc,
-    actor,
-    context.maxValueBytes,
-  );
+  let bytes: Buffer;
+  try {
+    bytes = encodeLocalWrite(
+      current?.bytes,
+      members,
+      write.kind,
+      hlc,
+      actor,
+      context.maxValueBytes,
+    );
+  } finally {
+    members.release();
+  }
   return { id: write.id, bytes, live: true, from: current?.location, hlc, actor: actor.id };
 }
 

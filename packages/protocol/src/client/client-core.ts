@@ -35,6 +35,8 @@ import { SpinBudget } from './spin-budget.ts';
 export const CLIENT_PROTOCOL = { min: 1, max: 1 } as const;
 /** Largest spin slice before the pump lets timers and I/O run, in ms. */
 const SPIN_SLICE_MS = 0.05;
+/** Most frames one {@link ClientCore.drain} reads before the pump lets others run. */
+const DRAIN_FRAMES = 1024;
 
 /** Receives a subscription's events, and its end when the session is lost. */
 export interface SubscriptionSink {
@@ -283,7 +285,7 @@ export class ClientCore {
   /** Reads and dispatches what the server sent, and writes queued output; true on progress. */
   private drain(session: ClientSession): boolean {
     let progressed = session.flush();
-    for (let n = 0; n < 1024; n++) {
+    for (let n = 0; n < DRAIN_FRAMES; n++) {
       let bytes: Uint8Array | undefined;
       const before = session.readPosition();
       try {
@@ -402,8 +404,17 @@ export class ClientCore {
     if (failure) this.lose(session, failure);
   }
 
-  /** The session is over: fail what was in flight, end subscriptions, maybe reconnect. */
+  /**
+   * The session is over: deliver what the server had sent, then fail what was in flight, end
+   * subscriptions, maybe reconnect.
+   */
   private lose(session: ClientSession, error: IpcError): void {
+    if (this.session !== session) return;
+    // Events and answers the server wrote before it ended the session (a subscriber cut with
+    // Busy, a server stopping) reach their listeners before the error does
+    // (spec/transport.md#the-client-watches-the-server). Not from a broken ring.
+    if (error.code !== ErrorCode.Malformed) this.drainRest(session);
+    // Reading may have found the ring broken, and lost the session that way already.
     if (this.session !== session) return;
     this.session = undefined;
     this.sessionTerms = undefined;
@@ -420,6 +431,16 @@ export class ClientCore {
     if (pump) void pump.then(() => session.unmap());
     else session.unmap();
     if (this.options.reconnect.enabled && !this.closed) this.reconnectInBackground();
+  }
+
+  /**
+   * Reads everything left in the response ring. Bounded: a ring of N bytes holds at most N/8
+   * records, and a session that is over gets nothing new from a correct server.
+   */
+  private drainRest(session: ClientSession): void {
+    const passes = Math.ceil(session.header.ringBytes / 8 / DRAIN_FRAMES) + 1;
+    for (let pass = 0; pass < passes && this.session === session && session.hasData(); pass++)
+      this.drain(session);
   }
 
   private lostError(): IpcError {

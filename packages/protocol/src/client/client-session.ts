@@ -2,10 +2,11 @@
 // claimed slot, its two rings, the output that did not fit yet, and the doorbell sleeps.
 import { IpcError } from '../errors.ts';
 import { ErrorCode, errorCodeName } from '../gen/types.ts';
-import { Outbox, SpillBuffers } from '../ring/outbox.ts';
+import { Outbox } from '../ring/outbox.ts';
 import { RingReader } from '../ring/ring-reader.ts';
 import { RingView } from '../ring/ring-view.ts';
 import { RingWriter } from '../ring/ring-writer.ts';
+import { SpillBuffers } from '../ring/spill-buffers.ts';
 import { HeaderWord, ServerState, SlotState, SlotWord } from '../transport/control-layout.ts';
 import { ControlView, type SegmentHeader } from '../transport/control-view.ts';
 import { ringDoorbell } from '../transport/doorbell.ts';

@@ -29,10 +29,13 @@ export class FrameBuilder {
   private readonly vtables: number[] = [];
   private vtableCount = 0;
   private vectorElements = 0;
+  /** The first capacity, which {@link release} goes back to. */
+  private readonly initialBytes: number;
 
-  /** @param initialBytes first capacity; it doubles as needed and never shrinks. */
+  /** @param initialBytes first capacity; it doubles as needed and shrinks only on release(). */
   constructor(initialBytes = 1024) {
-    this.bytes = new Uint8Array(Math.max(initialBytes, 64));
+    this.initialBytes = Math.max(initialBytes, 64);
+    this.bytes = new Uint8Array(this.initialBytes);
     this.view = new DataView(this.bytes.buffer);
     this.space = this.bytes.length;
   }
@@ -46,6 +49,18 @@ export class FrameBuilder {
     this.objectStart = 0;
     this.vtableCount = 0;
     this.vectorElements = 0;
+  }
+
+  /**
+   * Goes back to the first capacity when a big frame grew the buffer past `keepBytes`: the
+   * memory otherwise stays as large as the largest frame ever built. Clears the builder.
+   */
+  release(keepBytes = 1 << 20): void {
+    if (this.bytes.length > keepBytes) {
+      this.bytes = new Uint8Array(this.initialBytes);
+      this.view = new DataView(this.bytes.buffer);
+    }
+    this.clear();
   }
 
   /** Bytes written so far: also the offset of the last thing written, counted from the end. */

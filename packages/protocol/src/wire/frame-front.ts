@@ -70,6 +70,13 @@ export function fixedWords(
 }
 
 /**
+ * The largest buffer whose Int32Array view a {@link WordMatcher} keeps: the reader's slabs
+ * are 32 KiB. A view of a big frame's own buffer, kept, held that frame (64 MiB) in memory
+ * for as long as no other frame came (docs/operations.md#server-memory).
+ */
+const MAX_KEPT_VIEW_BYTES = 64 * 1024;
+
+/**
  * Compares frames with {@link FixedWords} through an Int32Array over the frame's whole buffer,
  * made once per buffer (small frames arrive in the ring reader's 32 KiB slabs): a quarter of
  * a byte loop's loads. Frames from a ring are 8-aligned; an unaligned one never matches.
@@ -81,12 +88,15 @@ export class WordMatcher {
   /** Whether `bytes` starts with `front`'s fixed words (its masked words aside). */
   matches(bytes: Uint8Array, front: FixedWords): boolean {
     if ((bytes.byteOffset & 3) !== 0) return false;
+    let words = this.words;
     if (bytes.buffer !== this.buffer) {
-      this.buffer = bytes.buffer;
-      this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+      words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
+      if (bytes.buffer.byteLength <= MAX_KEPT_VIEW_BYTES) {
+        this.buffer = bytes.buffer;
+        this.words = words;
+      }
     }
     const { fixed, mask } = front;
-    const words = this.words;
     const base = bytes.byteOffset >> 2;
     for (let w = 0; w < fixed.length; w++) {
       if (((words[base + w] as number) & (mask[w] as number)) !== fixed[w]) return false;

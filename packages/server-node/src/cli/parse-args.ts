@@ -13,6 +13,7 @@ const options = {
   'fix-permissions': { type: 'boolean' },
   'secret-file': { type: 'string' },
   'spin-micros': { type: 'string' },
+  'max-outbound-bytes': { type: 'string' },
   timeout: { type: 'string' },
   prefix: { type: 'string' },
   after: { type: 'string' },

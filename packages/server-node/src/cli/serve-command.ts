@@ -34,6 +34,11 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     ...(values['spin-micros'] === undefined
       ? {}
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
+    ...(values['max-outbound-bytes'] === undefined
+      ? {}
+      : {
+          maxOutboundBytes: positiveInteger(values['max-outbound-bytes'], '--max-outbound-bytes'),
+        }),
     ...(values['secret-file'] === undefined
       ? {}
       : { secret: readSecretFile(values['secret-file']) }),

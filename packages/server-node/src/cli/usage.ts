@@ -22,7 +22,8 @@ const commands: Record<string, CommandHelp> = {
   serve: {
     synopsis: `serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
-                     [--spin-micros N] [--writemap] [--fix-permissions]`,
+                     [--spin-micros N] [--max-outbound-bytes N] [--writemap]
+                     [--fix-permissions]`,
     brief: 'serve [--channel NAME] [--data DIR] [FLAGS]',
     summary: 'serve DIR on channel NAME until a signal',
     details: `Serves the store in DIR on channel NAME until SIGINT/SIGTERM, then answers or fails
@@ -39,6 +40,9 @@ what is in flight, flushes, removes its shared memory and exits 0. Prints one li
                         (it survives the machine's)
   --secret-file F       clients must send this file's bytes as credentials
   --spin-micros N       busy-wait this long for more work before sleeping (default 200)
+  --max-outbound-bytes N  most output queued for all clients that do not read fast enough
+                        (default 201326592, 192 MiB): past it, the session furthest behind
+                        is ended with Busy (docs/operations.md, "Server memory")
   --writemap            commit into a writable memory map (durability process only): a
                         put's commit ~4 µs instead of ~11, but a full disk then kills the
                         server (SIGBUS) instead of failing the write

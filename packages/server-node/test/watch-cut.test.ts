@@ -1,0 +1,73 @@
+// A watch the server cuts with Busy (its client stopped reading while others wrote) still
+// delivers the events that had reached its ring, in order, before the error
+// (spec/transport.md#the-client-watches-the-server). Before, `pluresdb-ipc watch` printed none.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './fixtures/run-cli.ts';
+import {
+  cliScript,
+  eventually,
+  freshChannel,
+  freshDataDir,
+  runFixture,
+  startServer,
+} from './fixtures/server-process.ts';
+
+describe('a watch cut with Busy', () => {
+  it('prints the events it had received, then the error', async () => {
+    // A small server-wide bound, so that a little writing cuts the stopped watcher.
+    const server = await startServer(freshChannel('cut'), freshDataDir(), [
+      '--max-outbound-bytes',
+      String(1 << 20),
+    ]);
+    const watch = spawn(process.execPath, [cliScript, 'watch', 'w/', '--channel', server.channel], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const keys: string[] = [];
+      createInterface({ input: watch.stdout }).on('line', (line) => {
+        keys.push((JSON.parse(line) as { key: string }).key);
+      });
+      let errors = '';
+      watch.stderr.on('data', (chunk: Buffer) => {
+        errors += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => watch.once('close', resolve));
+      // The first event shows the subscription is live.
+      for (let attempt = 0; keys.length === 0 && attempt < 50; attempt++) {
+        const put = await runCli(['put', 'w/first', '{"n":0}', '--channel', server.channel]);
+        expect(put.code, put.stderr).toBe(0);
+        await eventually(() => keys.length > 0, 2_000).catch(() => undefined);
+      }
+      expect(keys).toEqual(['w/first']);
+      watch.kill('SIGSTOP');
+      // 600 writes of 4 KB: the watcher's ring (256 KiB) fills, then its queue passes 1 MiB.
+      const writer = await runFixture('./value-writer.ts', [
+        server.channel,
+        'w/',
+        '600',
+        '4000',
+        '16',
+      ]);
+      expect(writer.code, writer.stderr).toBe(0);
+      await eventually(() => server.stderr().includes('ended: Busy'), 10_000);
+      watch.kill('SIGCONT');
+      expect(await exited).toBe(1);
+      const received = keys.slice(1);
+      console.log(
+        `watch cut with Busy: ${received.length} events printed before the error: ${errors.trim()}`,
+      );
+      expect(errors).toMatch(/Unavailable.*Busy/);
+      // The events that had reached the ring, from the first write on, none missing.
+      expect(received.length).toBeGreaterThanOrEqual(10);
+      expect(received).toEqual(received.map((_, i) => `w/${i}`));
+    } finally {
+      watch.kill('SIGKILL');
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(server.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
