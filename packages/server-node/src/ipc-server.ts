@@ -131,6 +131,10 @@ export class IpcServer implements ServerCore {
     shrink: () => {
       this.builder.release();
       this.spill.release();
+      // The request decoders keep a view of the last frame's buffer (a big put's, say).
+      this.getRequests.forget();
+      this.putRequests.forget();
+      this.pingRequests.forget();
     },
     trim: mallocTrim,
   });

@@ -42,6 +42,11 @@ export class IdFrameCodec {
     return this.frame.bytes;
   }
 
+  /** Drops the view the last decode kept of its frame's buffer (see WordMatcher.forget). */
+  forget(): void {
+    this.frame.forget();
+  }
+
   /**
    * The decoded frame when `bytes` is this prototype's with a non-zero id, within `limits`;
    * otherwise undefined, and the caller decodes (and verifies) it the generic way.

@@ -91,6 +91,11 @@ export class KeyValueFrameCodec {
     return this.finish(sizeClass, id, value, length);
   }
 
+  /** Drops the view the last decode kept of its frame's buffer (see WordMatcher.forget). */
+  forget(): void {
+    this.matcher.forget();
+  }
+
   /**
    * The decoded frame when `bytes` has this layout, within `limits`; otherwise undefined, and
    * the caller decodes (and verifies) it the generic way. The value is a view of `bytes`.

@@ -97,6 +97,11 @@ export class TailFrameCodec<T extends string | Uint8Array> {
     return this.finish(sizeClass, id, length);
   }
 
+  /** Drops the view the last decode kept of its frame's buffer (see WordMatcher.forget). */
+  forget(): void {
+    this.matcher.forget();
+  }
+
   /**
    * The decoded frame when `bytes` has this shape, within `limits`; otherwise undefined, and
    * the caller decodes (and verifies) it the generic way. A value read is a view of `bytes`.
