@@ -10,20 +10,16 @@ import {
   checkChannelName,
   ErrorCode,
   FrameBuilder,
-  getAnswerCodec,
+  FrameCodec,
   HeaderWord,
   IpcError,
   isValidRingCapacity,
-  keyRequestCodec,
-  keyValueRequestCodec,
   MAX_CLIENTS,
   MAX_SEGMENT_BYTES,
   now,
   type Platform,
   POLLS_PER_CLOCK_READ,
   type ProcessIdentity,
-  pingRequestCodec,
-  pongAnswerCodec,
   ringDoorbell,
   type SegmentLayout,
   ServerState,
@@ -31,7 +27,6 @@ import {
   SlotState,
   SlotWord,
   SpillBuffers,
-  WriteAnswerCodec,
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
@@ -97,12 +92,7 @@ export class IpcServer implements ServerCore {
   readonly futex: AsyncFutex;
   readonly store: Store;
   readonly builder = new FrameBuilder(4096);
-  readonly getAnswers = getAnswerCodec();
-  readonly getRequests = keyRequestCodec('Get');
-  readonly putRequests = keyValueRequestCodec('Put');
-  readonly writeAnswers = new WriteAnswerCodec();
-  readonly pingRequests = pingRequestCodec();
-  readonly pongAnswers = pongAnswerCodec();
+  readonly frames = new FrameCodec(this.builder);
   readonly spill = new SpillBuffers(SPILL_RETAIN_BYTES);
   readonly identity: ProcessIdentity;
   readonly version = version;
@@ -132,9 +122,7 @@ export class IpcServer implements ServerCore {
       this.builder.release();
       this.spill.release();
       // The request decoders keep a view of the last frame's buffer (a big put's, say).
-      this.getRequests.forget();
-      this.putRequests.forget();
-      this.pingRequests.forget();
+      this.frames.forget();
     },
     trim: mallocTrim,
   });

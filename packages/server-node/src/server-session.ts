@@ -15,7 +15,6 @@ import {
   type Hello,
   IpcError,
   Outbox,
-  okAnswer,
   type ProcessIdentity,
   type Request,
   type ResponseBody,
@@ -233,12 +232,7 @@ export class ServerSession {
   private handleFrame(bytes: Uint8Array): void {
     let request: Request;
     try {
-      const message = (
-        this.core.getRequests.decode(bytes, this.limits) ??
-        this.core.putRequests.decode(bytes, this.limits) ??
-        this.core.pingRequests.decode(bytes, this.limits) ??
-        decodeFrame(bytes, this.limits)
-      ).message;
+      const message = this.core.frames.decodeRequest(bytes, this.limits).message;
       if (message.type !== 'Request')
         throw new IpcError(ErrorCode.Malformed, `a client sent a ${message.type}`);
       request = message.value;
@@ -386,7 +380,7 @@ export class ServerSession {
 
   private sendBody(id: bigint, body: ResponseBody): void {
     if (this.ended) return;
-    const frame = this.encodeAnswer(id, body);
+    const frame = this.core.frames.encodeAnswer(id, body);
     if (frame.length > this.core.options.maxFrameBytes) {
       this.sendError(
         id,
@@ -398,22 +392,6 @@ export class ServerSession {
       return;
     }
     this.send(frame);
-  }
-
-  /** The answer's frame: the hot ones through the codecs that write only what varies. */
-  private encodeAnswer(id: bigint, body: ResponseBody): Uint8Array {
-    const { builder } = this.core;
-    switch (body.type) {
-      case 'GetResult':
-        if (body.value.value === undefined) break;
-        return this.core.getAnswers.encode(builder, id, body.value.value);
-      case 'WriteResult':
-        return this.core.writeAnswers.encode(builder, id, body.value.hlc, body.value.count);
-      case 'Pong':
-        if (body.value.payload !== undefined) break;
-        return this.core.pongAnswers.encode(builder, id);
-    }
-    return encodeFrame(builder, okAnswer(id, body));
   }
 
   private sendError(id: bigint, error: IpcError): void {

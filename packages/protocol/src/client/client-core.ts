@@ -1,6 +1,7 @@
 // The runtime-agnostic client machinery: the session's life (connect, lose, reconnect), request
 // ids and matching, pipelining, timeouts, aborts, and the pump that reads answers without
 // blocking the event loop for longer than one spin slice.
+import { FrameCodec } from '../codec/frame-codec.ts';
 import { IpcError } from '../errors.ts';
 import { decodeFrame } from '../gen/readers.ts';
 import {
@@ -15,9 +16,7 @@ import type { AbortSignalLike, Platform } from '../transport/platform.ts';
 import { checkChannelName } from '../transport/segment-name.ts';
 import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
 import { FrameBuilder } from '../wire/frame-builder.ts';
-import { getAnswerCodec, pongAnswerCodec } from '../wire/hot-frames.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
-import { WriteAnswerCodec } from '../wire/write-answer-frame.ts';
 import {
   type CallOptions,
   type ConnectOptions,
@@ -28,7 +27,6 @@ import {
 import { ClientSession, remaining } from './client-session.ts';
 import { PendingCalls } from './pending-calls.ts';
 import { type Answer, type AnswerHandling, answerAsIs, PendingRequest } from './pending-request.ts';
-import { RequestFrames } from './request-frames.ts';
 import { SpinBudget } from './spin-budget.ts';
 
 /** The protocol versions this client speaks (spec/versioning.md). */
@@ -56,13 +54,8 @@ export class ClientCore {
   private readonly pending: PendingCalls;
   private readonly spinBudget: SpinBudget;
   private readonly subscriptions = new Map<bigint, SubscriptionSink>();
-  private readonly requests = new RequestFrames(new FrameBuilder(1024));
-  /** Reads a get's answer without the generic verifier and decoder (see TailFrameCodec). */
-  private readonly answers = getAnswerCodec();
-  /** Reads a write's answer the same way (see WriteAnswerCodec). */
-  private readonly writeAnswers = new WriteAnswerCodec();
-  /** Reads a pong without a payload the same way (see IdFrameCodec). */
-  private readonly pongs = pongAnswerCodec();
+  /** Encodes requests and decodes answers, the hottest through templates (codec/). */
+  private readonly frames = new FrameCodec(new FrameBuilder(1024));
   private nextId = 1;
   private pumping: Promise<void> | undefined;
   private reconnecting: Promise<void> | undefined;
@@ -271,7 +264,7 @@ export class ClientCore {
 
   /** Encodes a request; refuses (sending nothing) a frame over the session's limit. */
   private encode(id: number, body: RequestBody, session: ClientSession): Uint8Array {
-    const frame = this.requests.encode(id, body);
+    const frame = this.frames.encodeRequest(id, body);
     const limit = Number(this.sessionTerms?.maxFrameBytes ?? session.header.maxFrameBytes);
     if (frame.length > limit) {
       throw new IpcError(
@@ -304,12 +297,7 @@ export class ClientCore {
       progressed = true;
       let message: ReturnType<typeof decodeFrame>['message'];
       try {
-        message = (
-          this.answers.decode(bytes, this.limits) ??
-          this.writeAnswers.decode(bytes, this.limits) ??
-          this.pongs.decode(bytes, this.limits) ??
-          decodeFrame(bytes, this.limits)
-        ).message;
+        message = this.frames.decodeAnswer(bytes, this.limits).message;
       } catch (error) {
         this.lose(session, IpcError.from(error, ErrorCode.Malformed));
         return true;
