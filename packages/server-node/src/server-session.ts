@@ -170,6 +170,15 @@ export class ServerSession {
     return !this.outbox.isEmpty;
   }
 
+  /**
+   * True while a request is half read (its fragments so far are held): the server gives no
+   * memory back meanwhile (memory-release.ts). Queued output does not count: a stalled
+   * subscriber may hold some for as long as it lives.
+   */
+  midRequest(): boolean {
+    return this.reader.midFrame;
+  }
+
   /** Bytes of output waiting for room in the client's ring. */
   get queuedBytes(): number {
     return this.outbox.bytes;
