@@ -175,7 +175,7 @@ function filesUnder(root: string, dir: string): string[] {
 /**
  * Every document reference in the repository at `root`: Markdown files anywhere, and source
  * files (`.ts`, `.mjs`, `.fbs`, `.json`, ...) anywhere but the skipped folders (dependencies,
- * builds, generated code, data). The lockfile is data too.
+ * builds, generated code, data).
  */
 export function repositoryReferences(root: string): DocReference[] {
   const references: DocReference[] = [];
@@ -183,7 +183,7 @@ export function repositoryReferences(root: string): DocReference[] {
     const extension = extname(path);
     if (extension === '.md') {
       references.push(...markdownReferences(path, readFileSync(join(root, path), 'utf8')));
-    } else if (SOURCE.has(extension) && !path.endsWith('lock.yaml')) {
+    } else if (SOURCE.has(extension)) {
       references.push(...codeReferences(path, readFileSync(join(root, path), 'utf8')));
     }
   }
