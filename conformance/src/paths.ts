@@ -13,3 +13,5 @@ export const binDirs = [
   fileURLToPath(new URL('../node_modules/.bin', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)),
 ];
+/** The repository's root. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

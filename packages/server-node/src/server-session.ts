@@ -1,9 +1,9 @@
-// The server's side of one client session (spec/transport.md#handshake): reads the client's
-// request ring, runs requests, and writes answers and events to its response ring. Nothing
-// here ever waits on the client: output that does not fit is queued, and while anything is
-// queued the session reads no new requests (back-pressure), so only events can grow the
-// queue, and they are bounded by `maxBacklogBytes` per session and `maxOutboundBytes` for all
-// sessions together (spec/transport.md#back-pressure).
+// The server's side of one client session (spec/transport.md#handshake-over-shared-memory):
+// reads the client's request ring, runs requests, and writes answers and events to its response
+// ring. Nothing here ever waits on the client: output that does not fit is queued, and while
+// anything is queued the session reads no new requests (back-pressure), so only events can grow
+// the queue, and they are bounded by `maxBacklogBytes` per session and `maxOutboundBytes` for
+// all sessions together (spec/transport.md#back-pressure).
 import { timingSafeEqual } from 'node:crypto';
 import {
   decodeFrame,
