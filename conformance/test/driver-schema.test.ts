@@ -70,6 +70,15 @@ describe('the driver schema', () => {
     );
     expect(schema.answerProblem('getBytes', answer([1, 2]))).toBeDefined();
     expect(schema.answerProblem('ping', answer('not base64!'))).toBeDefined();
+    // The call arguments are evaluated through a $ref: every one of them is accepted.
+    for (const extra of [{ client: 'x', timeoutMs: 5, sync: true }, { abortBefore: true }]) {
+      expect(schema.commandProblem({ id: 1, op: 'get', key: 'k', ...extra } as never)).toBe(
+        undefined,
+      );
+    }
+    expect(
+      schema.commandProblem({ id: 1, op: 'get', key: 'k', sync: true, abortAfterMs: 1 } as never),
+    ).toMatch(/abortAfterMs/);
     expect(schema.commandProblem({ id: 1, op: 'get', key: 'k', limit: 3 } as never)).toMatch(
       /"limit"/,
     );
