@@ -8,6 +8,10 @@ export const vectorsDir = fileURLToPath(new URL('../vectors/', import.meta.url))
 export const conformanceDir = fileURLToPath(new URL('../', import.meta.url));
 /** One capability file per runtime: how to start its driver, what it supports, what fails. */
 export const runtimesDir = fileURLToPath(new URL('../runtimes/', import.meta.url));
+/** The driver protocol's JSON Schema: every command, answer and event line. */
+export const driverSchemaPath = fileURLToPath(
+  new URL('../driver-protocol.schema.json', import.meta.url),
+);
 /** Where the runtimes installed as dev dependencies (bun, deno, tsx) keep their commands. */
 export const binDirs = [
   fileURLToPath(new URL('../node_modules/.bin', import.meta.url)),
