@@ -16,7 +16,7 @@ export type RuntimeName = 'node' | 'bun' | 'deno';
 export interface ResultRow {
   readonly runtime: RuntimeName;
   readonly transport: TransportName;
-  /** e.g. `get 100 B`, `put 100 B`, `get 10 KiB`, `list 100`, `ping`, `event delay`. */
+  /** e.g. `get 100 B`, `getSync 100 B`, `put 100 B`, `get 10 KiB`, `list 100`, `ping`. */
   readonly scenario: string;
   readonly inFlight: number;
   readonly clients: number;
@@ -45,5 +45,10 @@ export interface BenchTarget {
   list(prefix: string, limit: number): Promise<unknown>;
   /** A round trip without a payload, where the transport has one. */
   ping?(): Promise<unknown>;
+  /**
+   * `get` as a call that blocks until the answer is there, where the client has one (the IPC
+   * clients' `getBytesSync`): no promise, no event-loop turn.
+   */
+  getSync?(key: string): unknown;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '@pluresdb-ipc/protocol';
-import { type ReadyChild, spawnReady } from '@pluresdb-ipc/server-node/bench/child-process';
+import { type ReadyChild, spawnReady } from '@pluresdb-ipc/server-node/child-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shmPingPongTarget } from '../src/baselines/shm-pingpong-client.ts';
 import { UdsError, udsTarget } from '../src/baselines/uds-client.ts';

@@ -1,4 +1,6 @@
-import type { SeededRandom } from './seeded-random.ts';
+// The tests' one seeded PRNG lives with the server's test fixtures (this package depends on
+// the server package; the reverse would be a cycle).
+import type { SeededRandom } from '../../packages/server-node/test/fixtures/seeded-random.ts';
 
 /** How a mutant was made, for messages that let a failure be reproduced by eye. */
 export interface Mutant {

@@ -10,10 +10,10 @@ import {
   verifyFrameBytes,
 } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../packages/server-node/test/fixtures/seeded-random.ts';
 import { parseBigintJson } from '../src/bigint-json.ts';
 import { ReferenceFlatc } from '../src/flatc.ts';
 import { mutate } from '../src/mutations.ts';
-import { SeededRandom } from '../src/seeded-random.ts';
 import { readVectorFiles } from '../src/vector-files.ts';
 
 const seed = 0x5eed_2026;

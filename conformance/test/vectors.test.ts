@@ -1,5 +1,6 @@
 // Golden vectors against our codec and the official flatc (issue #2, item 4).
 import {
+  BatchOpKind,
   decodeFrame,
   ErrorCode,
   encodeFrame,
@@ -97,6 +98,28 @@ describe('golden vectors', () => {
       expect(firstDifference(encodeFrame(builder, expected(v.json)), v.binary)).toBe(-1);
   });
 
+  it('requests carry keys and values the server accepts, unless marked wire only', () => {
+    // A third party replaying a vector against a server must not be refused for content the
+    // spec forbids (spec/messages.md#keys, #values): the 1 MiB put once carried a JSON array.
+    const accepted = (key: string, value: Uint8Array | undefined): boolean =>
+      key !== '' && value !== undefined && isJsonObject(value);
+    for (const definition of vectorDefinitions) {
+      const message = definition.frame.message;
+      if (message.type !== 'Request') continue;
+      const body = message.value.body;
+      const writes =
+        body.type === 'Put' || body.type === 'Patch'
+          ? [body.value]
+          : body.type === 'Batch'
+            ? body.value.ops.filter((op) => op.kind !== BatchOpKind.Delete)
+            : [];
+      const ok = writes.every((write) => accepted(write.key, write.value));
+      expect(ok, `${definition.name}: ${definition.wireOnly ?? 'should be accepted'}`).toBe(
+        definition.wireOnly === undefined,
+      );
+    }
+  });
+
   it('the byte comparison catches a single wrong byte', () => {
     const v = vectors.find((x) => x.name === 'request-put') ?? vectors[0];
     if (!v) throw new Error('no vectors');
@@ -105,3 +128,12 @@ describe('golden vectors', () => {
     expect(firstDifference(wrong, v.binary)).toBe(wrong.length - 3);
   });
 });
+
+function isJsonObject(bytes: Uint8Array): boolean {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

@@ -5,7 +5,7 @@
 // store, then exits 0. Failures go to stderr, exit 1; a path that exists already is one.
 import { rmSync } from 'node:fs';
 import process from 'node:process';
-import { runBaselineChild } from '@pluresdb-ipc/server-node/bench/baseline-child';
+import { runBaselineChild } from './baseline-child.ts';
 import { serveUds } from './uds-server.ts';
 
 const [dataDir, socketPath] = process.argv.slice(2);

@@ -4,7 +4,7 @@
 // Argument: the job as JSON. Exit code 1 with the error on stderr if anything fails.
 import process from 'node:process';
 import { createInterface } from 'node:readline';
-import { drive, type PhaseResult } from '../measure/workload.ts';
+import { drive, driveSync, type PhaseResult } from '../measure/workload.ts';
 import type { IpcTarget } from '../targets/ipc-target.ts';
 import type { BenchTarget } from '../types.ts';
 import { documentOfSize } from './documents.ts';
@@ -41,6 +41,8 @@ function operation(target: BenchTarget, spec: ScenarioSpec): () => Promise<unkno
       if (ping === undefined) throw new Error(`${target.transport} has no ping`);
       return () => ping.call(target);
     }
+    case 'getSync':
+      throw new Error('getSync is driven without promises (driveSync)');
     case 'event':
       throw new Error('event is measured by the IPC target itself');
   }
@@ -71,6 +73,10 @@ async function run(
   if (spec.op === 'event') {
     if (target.transport !== 'ipc') throw new Error(`${target.transport} has no subscriptions`);
     phase = (ms) => (target as IpcTarget).eventDelay(spec.key, ms);
+  } else if (spec.op === 'getSync') {
+    const getSync = target.getSync;
+    if (getSync === undefined) throw new Error(`${target.transport} has no getSync`);
+    phase = async (ms) => driveSync(() => getSync.call(target, spec.key), ms);
   } else {
     const op = operation(target, spec);
     phase = (ms) => drive(op, spec.inFlight, ms);

@@ -1,5 +1,6 @@
-// The two ways an operation is driven: one at a time (latency) and with a fixed number in
-// flight (throughput). Runtime-neutral: Node, Bun and Deno client processes all run it.
+// The ways an operation is driven: one at a time (latency), with a fixed number in flight
+// (throughput), and a blocking call one after another (no promise at all). Runtime-neutral:
+// Node, Bun and Deno client processes all run it.
 import { Histogram } from './histogram.ts';
 
 /** What one measured phase produced. */
@@ -36,5 +37,26 @@ export async function drive(
     }
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
+  return { histogram, ops, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Runs the blocking `op` one call after another for `ms`, timed as {@link drive} times them.
+ * Nothing is awaited between calls, so the figures are the call's alone; the event loop waits
+ * until the phase is over.
+ */
+export function driveSync(op: () => unknown, ms: number): PhaseResult {
+  const histogram = new Histogram();
+  const started = performance.now();
+  const until = started + ms;
+  let ops = 0;
+  let t = started;
+  while (t < until) {
+    const start = t;
+    op();
+    t = performance.now();
+    histogram.record((t - start) * 1000);
+    ops++;
+  }
   return { histogram, ops, seconds: (performance.now() - started) / 1000 };
 }

@@ -21,6 +21,7 @@ export const TRANSPORT_ORDER: readonly TransportName[] = [
 export const SCENARIO_ORDER: readonly string[] = [
   'ping',
   'get 100 B',
+  'getSync 100 B',
   'put 100 B',
   'get 10 KiB',
   'get 1 MiB',

@@ -1,10 +1,11 @@
 // Runs the planned tasks, never two process groups at once (they share two cores), and turns
 // each group result into a result row.
-import { runtimeCommand } from '@pluresdb-ipc/server-node/bench/runtimes';
+
 import type { ResultRow } from '../types.ts';
 import type { GroupResult } from './client-group.ts';
 import { ClientGroup, runGroup } from './client-group.ts';
 import { jobOf, type Task } from './plan.ts';
+import { runtimeCommand } from './runtimes.ts';
 import type { BenchServer, ServerSet } from './servers.ts';
 
 /** A task that could not run, and why. */

@@ -75,7 +75,12 @@ function scenariosFor(transport: TransportName, timing: Timing): ScenarioSpec[] 
     ...[16, 256].map((n) => spec('put 100 B', 'put', 'bench/put/', n)),
   ];
   if (transport === 'ipc') {
-    specs.push(spec('ping', 'ping', ''), spec('event delay', 'event', 'bench/event/'));
+    // Last, so the scenarios before keep the order (and the drift) of earlier runs.
+    specs.push(
+      spec('ping', 'ping', ''),
+      spec('event delay', 'event', 'bench/event/'),
+      spec('getSync 100 B', 'getSync', 'bench/doc-100'),
+    );
   }
   return specs;
 }

@@ -1,6 +1,6 @@
 // Writes the run's documents into every server's store through its own protocol.
 import { IPCClient } from '@pluresdb-ipc/client-node';
-import { httpClient } from '@pluresdb-ipc/server-node/bench/http-client';
+import { httpClient } from '../baselines/http-client.ts';
 import { udsTarget } from '../baselines/uds-client.ts';
 import { documentOfSize } from '../client/documents.ts';
 import type { Endpoint } from '../client/job.ts';

@@ -5,13 +5,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ReadyChild, spawnReady } from '@pluresdb-ipc/server-node/bench/child-process';
+import { type ReadyChild, spawnReady } from '@pluresdb-ipc/server-node/child-server';
 import type { Endpoint } from '../client/job.ts';
 import type { TransportName } from '../types.ts';
 
 const require = createRequire(import.meta.url);
 const serverCli = require.resolve('@pluresdb-ipc/server-node/cli');
-const httpChild = require.resolve('@pluresdb-ipc/server-node/bench/http-child');
+const httpChild = fileURLToPath(new URL('../baselines/http-child.js', import.meta.url));
 const udsChild = fileURLToPath(new URL('../baselines/uds-child.js', import.meta.url));
 const shmChild = fileURLToPath(new URL('../baselines/shm-pingpong-child.js', import.meta.url));
 

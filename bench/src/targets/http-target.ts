@@ -1,5 +1,5 @@
 // Baseline 1: HTTP/1.1 keep-alive on localhost, the way the original project served clients.
-import { httpClient } from '@pluresdb-ipc/server-node/bench/http-client';
+import { httpClient } from '../baselines/http-client.ts';
 import type { BenchTarget } from '../types.ts';
 
 /** A keep-alive client of the HTTP baseline on `port`, with enough connections for 256 in flight. */

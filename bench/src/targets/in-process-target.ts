@@ -1,7 +1,7 @@
 // The floor for the JavaScript work: the same store, called in this process (no transport).
 import { join } from 'node:path';
 import process from 'node:process';
-import { openBaselineStore } from '@pluresdb-ipc/server-node/bench/baseline-store';
+import { openBaselineStore } from '../baselines/baseline-store.ts';
 import { documentOfSize } from '../client/documents.ts';
 import type { BenchTarget } from '../types.ts';
 

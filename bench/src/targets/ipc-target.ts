@@ -1,8 +1,8 @@
 // The thing under test: a PluresDB IPC client of the runtime this process runs in.
 import type { PluresClient } from '@pluresdb-ipc/protocol';
-import { connectInThisRuntime } from '@pluresdb-ipc/server-node/bench/runtime-connect';
 import { drive, type PhaseResult } from '../measure/workload.ts';
 import type { BenchTarget } from '../types.ts';
+import { connectInThisRuntime } from './runtime-connect.ts';
 
 /** The IPC target, plus the event-delay measurement only it can make. */
 export interface IpcTarget extends BenchTarget {
@@ -21,6 +21,7 @@ export async function ipcTarget(channel: string): Promise<IpcTarget> {
   return {
     transport: 'ipc',
     get: (key) => client.getBytes(key),
+    getSync: (key) => client.getBytesSync(key),
     put: (key, json) => client.put(key, json),
     list: (prefix, limit) => client.list({ prefix, limit }),
     ping: () => client.ping(),

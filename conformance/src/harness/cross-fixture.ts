@@ -27,12 +27,13 @@ export async function withParticipants(
   try {
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    await body(
-      started.map((result, i) => ({
-        label: labels[i] as string,
-        driver: (result as PromiseFulfilledResult<DriverClient>).value,
-      })),
-    );
+    const participants = started.map((result, i) => ({
+      label: labels[i] as string,
+      driver: (result as PromiseFulfilledResult<DriverClient>).value,
+    }));
+    await body(participants);
+    // Events that broke the protocol's schema fail the scenario too.
+    for (const { driver } of participants) driver.checkProtocol();
   } finally {
     await Promise.all(
       started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),

@@ -1,6 +1,8 @@
 // The runner's side of the driver protocol: spawns a driver process, sends commands, matches
 // answers by id, collects pushed events, and bounds every command with a timeout so a hung
-// driver fails its test instead of hanging the suite.
+// driver fails its test instead of hanging the suite. Every line in either direction is held to
+// the protocol's JSON Schema (driver-protocol.schema.json), so the written protocol and the
+// drivers cannot drift apart.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -13,6 +15,7 @@ import type {
   OpName,
   WireError,
 } from './driver-protocol.ts';
+import { driverSchema } from './driver-schema.ts';
 
 /** How to start a driver. */
 export interface DriverLaunch {
@@ -37,6 +40,8 @@ const STDERR_KEEP = 16_384;
 
 interface Waiting {
   readonly op: string;
+  /** The op whose `value.<op>` schema the answer's value must match; unset for a bad command. */
+  readonly checkedOp: OpName | undefined;
   resolve(outcome: Outcome<unknown>): void;
   reject(error: Error): void;
   readonly timer: NodeJS.Timeout;
@@ -48,6 +53,8 @@ export class DriverClient {
   readonly strays: AnswerLine[] = [];
   /** Output lines that were not JSON. */
   readonly noise: string[] = [];
+  /** Lines that broke the protocol's schema and matched no command in flight (events, strays). */
+  private readonly violations: string[] = [];
   private readonly waiting = new Map<number, Waiting>();
   private readonly changeLog = new Map<number, ChangeJson[]>();
   private readonly endLog = new Map<number, WireError[]>();
@@ -105,14 +112,45 @@ export class DriverClient {
     return new DriverClient(label, child);
   }
 
-  /** Sends a command; resolves with its answer, rejects only when the driver fails to give one. */
+  /**
+   * Sends a command; resolves with its answer, rejects only when the driver fails to give one
+   * or gives one that breaks the protocol's schema. A command that breaks the schema is the
+   * runner's mistake: it is not sent.
+   */
   call<K extends OpName>(
     op: K,
     args: ArgsOf<K>,
     timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
   ): Promise<Outcome<DriverOps[K]['value']>> {
+    const command = { ...args, id: this.nextId++, op };
+    const problem = driverSchema().commandProblem(command);
+    if (problem !== undefined) {
+      return Promise.reject(
+        new Error(`${this.label}: the runner's ${op} command breaks the driver schema: ${problem}`),
+      );
+    }
+    return this.send(command, op, timeoutMs) as Promise<Outcome<DriverOps[K]['value']>>;
+  }
+
+  /**
+   * Sends a command that deliberately breaks the protocol (an unknown op, a missing argument),
+   * to see the driver refuse it. Its answer must still be a well-formed answer line.
+   */
+  callMalformed(
+    op: string,
+    args: Readonly<Record<string, unknown>>,
+    timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ): Promise<Outcome<unknown>> {
+    return this.send({ ...args, id: this.nextId++, op }, undefined, timeoutMs);
+  }
+
+  private send(
+    command: { readonly id: number; readonly op: string },
+    checkedOp: OpName | undefined,
+    timeoutMs: number,
+  ): Promise<Outcome<unknown>> {
+    const { id, op } = command;
     if (this.exitReason !== undefined) return Promise.reject(this.deadError(op));
-    const id = this.nextId++;
     const promise = new Promise<Outcome<unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
@@ -122,10 +160,10 @@ export class DriverClient {
           ),
         );
       }, timeoutMs);
-      this.waiting.set(id, { op, resolve, reject, timer });
+      this.waiting.set(id, { op, checkedOp, resolve, reject, timer });
     });
-    this.child.stdin?.write(`${JSON.stringify({ ...args, id, op })}\n`);
-    return promise as Promise<Outcome<DriverOps[K]['value']>>;
+    this.child.stdin?.write(`${JSON.stringify(command)}\n`);
+    return promise;
   }
 
   /** Sends a command and returns its value; throws when it failed. */
@@ -141,6 +179,17 @@ export class DriverClient {
       );
     }
     return outcome.value;
+  }
+
+  /** Sends a deliberately malformed command that must fail; returns its error. */
+  async failsMalformed(op: string, args: Readonly<Record<string, unknown>>): Promise<WireError> {
+    const outcome = await this.callMalformed(op, args);
+    if (outcome.ok) {
+      throw new Error(
+        `${this.label}: ${op} ${describeArgs(args)} succeeded (${JSON.stringify(outcome.value)?.slice(0, 200)}), expected an error`,
+      );
+    }
+    return outcome.error;
   }
 
   /** Sends a command that must fail; returns its error, throws when it succeeded. */
@@ -198,6 +247,18 @@ export class DriverClient {
     clearTimeout(timer);
   }
 
+  /**
+   * Throws when lines that matched no command (events, stray answers) broke the protocol's
+   * schema since the last call; answers to commands fail their own command instead.
+   */
+  checkProtocol(): void {
+    if (this.violations.length === 0) return;
+    const lines = this.violations.splice(0);
+    throw new Error(
+      `${this.label}: ${lines.length} line(s) broke the driver schema (driver-protocol.schema.json):\n${lines.slice(0, 5).join('\n')}`,
+    );
+  }
+
   /** True while the driver process runs. */
   get alive(): boolean {
     return this.exitReason === undefined;
@@ -220,18 +281,32 @@ export class DriverClient {
       this.noise.push(line);
       return;
     }
+    const schema = driverSchema();
     if ('event' in parsed) {
-      this.receiveEvent(parsed as EventLine);
+      const problem = schema.eventProblem(parsed);
+      if (problem === undefined) this.receiveEvent(parsed as EventLine);
+      else this.violations.push(`${problem}\n  in: ${clip(line)}`);
       return;
     }
     const answer = parsed as AnswerLine;
     const waiting = typeof answer.id === 'number' ? this.waiting.get(answer.id) : undefined;
     if (!waiting) {
+      const problem = schema.answerProblem(undefined, parsed);
+      if (problem !== undefined) this.violations.push(`${problem}\n  in: ${clip(line)}`);
       this.strays.push(answer);
       return;
     }
     this.waiting.delete(answer.id as number);
     clearTimeout(waiting.timer);
+    const problem = schema.answerProblem(waiting.checkedOp, parsed);
+    if (problem !== undefined) {
+      waiting.reject(
+        new Error(
+          `${this.label}: the answer to ${waiting.op} (#${answer.id}) breaks the driver schema (driver-protocol.schema.json): ${problem}\n  answer: ${clip(line)}`,
+        ),
+      );
+      return;
+    }
     waiting.resolve(
       answer.ok ? { ok: true, value: answer.value } : { ok: false, error: answer.error },
     );
@@ -280,6 +355,10 @@ function append<T>(map: Map<number, T[]>, key: number, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+function clip(line: string): string {
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
 function describeArgs(args: object): string {

@@ -3,6 +3,9 @@
 // with one JSON line on stdout, in any order (commands run concurrently), matched by `id`.
 // Subscription events are pushed as lines of their own. Binary data travels as base64 and
 // 64-bit integers as decimal strings, so any JSON library can carry them exactly.
+// For implementers the protocol is conformance/driver-protocol.md and its JSON Schema,
+// driver-protocol.schema.json; these types are the runner's copy, and the runner validates
+// every line against the schema (driver-schema.ts), so the two cannot drift apart.
 import type { JsonObject } from '@pluresdb-ipc/protocol';
 
 /** Error code of a command the driver could not interpret (unknown op, bad arguments). */

@@ -16,7 +16,8 @@ export const MIN_GENERATED_BYTES = HEAD.length + TAIL.length;
 /**
  * The document of exactly `size` bytes for `seed`: `{"v":"` + filler + `"}`, where filler
  * byte i is `ALPHABET[x_i & 63]` and x_i is the i-th output of xorshift32 (shifts 13, 17, 5)
- * started from `seed` (0 is replaced by 1). Third-party drivers implement exactly this.
+ * started from `seed` (0 is replaced by 1). Third-party drivers implement exactly this, as
+ * driver-protocol.md#the-generated-document words it (test/generated-value.test.ts).
  */
 export function generatedDocument(size: number, seed: number): Uint8Array {
   if (!Number.isInteger(size) || size < MIN_GENERATED_BYTES) {

@@ -15,6 +15,11 @@ export const CAPABILITIES = {
   reconnect: 'reconnecting on its own after the server restarts',
   /** Strings that can hold lone UTF-16 surrogates (JavaScript strings can, UTF-8 strings cannot). */
   loneSurrogates: 'keys with lone UTF-16 surrogates can be expressed',
+  /**
+   * The codec encodes every golden vector's frame to flatc's exact bytes. Not required by the
+   * spec (spec/messages.md#encoding: any layout that verifies is valid), so optional here.
+   */
+  flatcBytes: "the codec's encoder writes flatc's exact bytes",
 } as const;
 
 /** A capability's name. */

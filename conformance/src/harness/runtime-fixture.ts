@@ -76,7 +76,10 @@ export class RuntimeFixture {
       },
       startDriver: async (label, channel) => {
         const extra = await startDriver(this.runtime, `${this.runtime.name}-${label}`, channel);
-        deferred.push(() => extra.stop());
+        deferred.push(async () => {
+          await extra.stop();
+          extra.checkProtocol();
+        });
         return extra;
       },
       connect: async (client, channel, options = {}) => {
@@ -98,6 +101,12 @@ export class RuntimeFixture {
         // A cleanup failure matters only when the scenario itself passed.
         failure ??= { error };
       }
+    }
+    try {
+      // Events and stray answers that broke the protocol's schema fail the scenario too.
+      driver.checkProtocol();
+    } catch (error) {
+      failure ??= { error };
     }
     // A scenario that froze the driver and failed before thawing it.
     driver.resume();

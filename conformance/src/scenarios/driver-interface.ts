@@ -20,14 +20,11 @@ export const driverScenarios: readonly Scenario[] = [
         equal(stray.id, null, 'a line without a usable id is answered with id null');
         check(!stray.ok, 'and with an error');
       }
-      expectCode(await driver.fails('nonexistent' as 'info', {}), DRIVER_ERROR, 'an unknown op');
+      // Deliberately malformed commands: sent without the runner's schema check.
+      expectCode(await driver.failsMalformed('nonexistent', {}), DRIVER_ERROR, 'an unknown op');
+      expectCode(await driver.failsMalformed('get', {}), DRIVER_ERROR, 'get without a key');
       expectCode(
-        await driver.fails('get', {} as { key: string }),
-        DRIVER_ERROR,
-        'get without a key',
-      );
-      expectCode(
-        await driver.fails('get', { key: 1 as unknown as string }),
+        await driver.failsMalformed('get', { key: 1 }),
         DRIVER_ERROR,
         'a key that is not a string',
       );
@@ -35,6 +32,11 @@ export const driverScenarios: readonly Scenario[] = [
         await driver.fails('get', { key: 'k', client: 'nobody' }),
         DRIVER_ERROR,
         'an unknown client',
+      );
+      expectCode(
+        await driver.fails('unsubscribe', { handle: 999_999 }),
+        DRIVER_ERROR,
+        'an unknown subscription handle',
       );
       equal(await driver.ok('ping', {}), null, 'the driver still works');
       equal(driver.noise, [], 'stdout carries only JSON lines (logs belong on stderr)');

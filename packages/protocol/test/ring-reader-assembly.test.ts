@@ -48,3 +48,33 @@ describe('fragment reassembly', () => {
     }
   });
 });
+
+describe('empty fragments (spec/transport.md#records)', () => {
+  /** Writes a record header (and `payload`) at `at` of the ring's data area. */
+  const record = (ring: RingView, at: number, kind: number, payload: number[]): number => {
+    const data = new DataView(ring.data.buffer, ring.data.byteOffset);
+    data.setUint32(at, payload.length, true);
+    data.setUint32(at + 4, kind, true);
+    ring.data.set(payload, at + 8);
+    return at + 8 + Math.ceil(payload.length / 8) * 8;
+  };
+  const total = (bytes: number): number[] => [bytes, 0, 0, 0, 0, 0, 0, 0];
+
+  it('accepts a FragmentStart that carries none of the frame', () => {
+    const ring = newRing();
+    const reader = new RingReader(ring, 1024);
+    let at = record(ring, 0, RecordKind.FragmentStart, total(4));
+    at = record(ring, at, RecordKind.FragmentContinue, [1, 2, 3, 4]);
+    Atomics.store(ring.control, RingView.writeWord, at);
+    expect([...(reader.next() ?? [])]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses an empty FragmentContinue as Malformed', () => {
+    const ring = newRing();
+    const reader = new RingReader(ring, 1024);
+    let at = record(ring, 0, RecordKind.FragmentStart, [...total(4), 1, 2]);
+    at = record(ring, at, RecordKind.FragmentContinue, []);
+    Atomics.store(ring.control, RingView.writeWord, at);
+    expect(() => reader.next()).toThrow(/fragment outside a frame or past its end/);
+  });
+});

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { IPCClient } from '@pluresdb-ipc/client-node';
 import { now } from '@pluresdb-ipc/protocol';
-import { spawnReady } from './bench/child-process.ts';
+import { spawnReady } from './child-server.ts';
 import { defaultDataDir } from './server-options.ts';
 
 const channel = 'demo';

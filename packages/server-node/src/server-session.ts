@@ -1,9 +1,9 @@
-// The server's side of one client session (spec/transport.md#handshake): reads the client's
-// request ring, runs requests, and writes answers and events to its response ring. Nothing
-// here ever waits on the client: output that does not fit is queued, and while anything is
-// queued the session reads no new requests (back-pressure), so only events can grow the
-// queue, and they are bounded by `maxBacklogBytes` per session and `maxOutboundBytes` for all
-// sessions together (spec/transport.md#back-pressure).
+// The server's side of one client session (spec/transport.md#handshake-over-shared-memory):
+// reads the client's request ring, runs requests, and writes answers and events to its response
+// ring. Nothing here ever waits on the client: output that does not fit is queued, and while
+// anything is queued the session reads no new requests (back-pressure), so only events can grow
+// the queue, and they are bounded by `maxBacklogBytes` per session and `maxOutboundBytes` for
+// all sessions together (spec/transport.md#back-pressure).
 import { timingSafeEqual } from 'node:crypto';
 import {
   decodeFrame,
@@ -167,6 +167,15 @@ export class ServerSession {
   /** True while output waits for room in the client's ring. */
   hasBacklog(): boolean {
     return !this.outbox.isEmpty;
+  }
+
+  /**
+   * True while a request is half read (its fragments so far are held): the server gives no
+   * memory back meanwhile (memory-release.ts). Queued output does not count: a stalled
+   * subscriber may hold some for as long as it lives.
+   */
+  midRequest(): boolean {
+    return this.reader.midFrame;
   }
 
   /** Bytes of output waiting for room in the client's ring. */

@@ -39,6 +39,13 @@ describe('the CLI', () => {
     },
   );
 
+  it('has no bench command: the benchmark is the bench/ package (pnpm bench)', async () => {
+    const run = await runCli(['bench']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command "bench"/);
+    expect((await runCli(['help'])).stdout).not.toMatch(/bench/);
+  });
+
   it('refuses help on an unknown command as a usage error', async () => {
     const run = await runCli(['help', 'frobnicate']);
     expect(run.code).toBe(2);

@@ -7,7 +7,7 @@ import { IPCClient } from '@pluresdb-ipc/client-node';
 import { openStore } from '@pluresdb-ipc/store';
 import { describe, expect, it } from 'vitest';
 import { spawnFixture } from './fixtures/fixture-child.ts';
-import { longTests, seededRandom, testSeed } from './fixtures/seeded-random.ts';
+import { longTests, SeededRandom, testSeed } from './fixtures/seeded-random.ts';
 import { eventually, freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
 import {
   pluresdbSegments,
@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('server crash', () => {
   it('loses no acknowledged write through repeated kill -9 of the server', async () => {
     const kills = longTests ? 50 : 10;
-    const random = seededRandom(testSeed());
+    const random = new SeededRandom(testSeed());
     console.log(`server crash: seed ${random.seed} (PLURESDB_TEST_SEED=${random.seed} replays it)`);
     const started = Date.now();
     const dataDir = freshDataDir();
@@ -125,7 +125,7 @@ describe('client crash', () => {
   it('frees the slot of each client killed mid-request within a second, without stalling the others', async () => {
     const crashes = longTests ? 1_000 : 30;
     const lanes = 3; // victims alive at once
-    const random = seededRandom(testSeed());
+    const random = new SeededRandom(testSeed());
     console.log(`client crash: seed ${random.seed} (PLURESDB_TEST_SEED=${random.seed} replays it)`);
     const segmentsBefore = new Set(pluresdbSegments());
     const started = Date.now();

@@ -35,6 +35,23 @@ describe('MemoryRelease', () => {
     expect(calls.length).toBe(4);
   });
 
+  it('starts over when traffic comes between the two steps', () => {
+    const rss = { now: 60 * MiB };
+    const { release, calls } = releaseWith(rss);
+    rss.now = 400 * MiB;
+    release.check(true);
+    expect(calls).toEqual(['shrink', 'collect']);
+    // A big request arrives in a quiet gap's wake: the server grows again.
+    release.check(false);
+    rss.now = 330 * MiB;
+    release.check(true);
+    // Not the second step's collect-and-trim alone: the buffers are dropped again first.
+    expect(calls).toEqual(['shrink', 'collect', 'shrink', 'collect']);
+    rss.now = 100 * MiB;
+    release.check(true);
+    expect(calls).toEqual(['shrink', 'collect', 'shrink', 'collect', 'collect', 'trim']);
+  });
+
   it('leaves small growth alone, and measures growth from the lowest point', () => {
     const rss = { now: 100 * MiB };
     const { release, calls } = releaseWith(rss);

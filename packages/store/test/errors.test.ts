@@ -84,7 +84,7 @@ describe('format version', () => {
 });
 
 describe('read-only', () => {
-  it('refuses a directory it cannot write', async () => {
+  it('refuses a directory it cannot write', async (context) => {
     const path = await storeWithData();
     const missing = join(path, 'sub', 'store');
     const isRoot = process.getuid?.() === 0;
@@ -109,7 +109,17 @@ describe('read-only', () => {
       const child = startFixture('try-open', [target], { uid: 65534, gid: 65534, env });
       const out = new LineReader(child);
       await exited(child);
-      const result = JSON.parse(out.lines[0] ?? '{}') as { code?: number; message?: string };
+      if (out.lines[0] === undefined) {
+        // A checkout under a directory only its owner may enter: nobody cannot load the
+        // fixture. server-node's start-failures.test.ts runs the same refusal as another user
+        // from a staged copy.
+        const error = out.stderr.split('\n').find((line) => /Error/.test(line)) ?? out.stderr;
+        const why = `nobody cannot run the fixture: ${error.trim()}`;
+        console.log(`errors: read-only test skipped: ${why}`);
+        context.skip(why);
+        return;
+      }
+      const result = JSON.parse(out.lines[0]) as { code?: number; message?: string };
       expect(result.code, `${result.message ?? ''} ${out.stderr}`).toBe(ErrorCode.StoreReadOnly);
     }
   });

@@ -509,7 +509,7 @@ export class ClientCore {
     }
   }
 
-  /** Claims a slot, says Hello and waits for HelloOk (spec/transport.md#handshake). */
+  /** Claims a slot, says Hello and waits for HelloOk (spec/transport.md#connecting). */
   private async establish(): Promise<void> {
     const deadline = now() + this.options.connectTimeoutMs;
     const session = ClientSession.claim(

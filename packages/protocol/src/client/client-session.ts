@@ -1,5 +1,6 @@
-// The client's side of one session in a channel segment (spec/transport.md#handshake): a
-// claimed slot, its two rings, the output that did not fit yet, and the doorbell sleeps.
+// The client's side of one session in a channel segment
+// (spec/transport.md#handshake-over-shared-memory): a claimed slot, its two rings, the output
+// that did not fit yet, and the doorbell sleeps.
 import { IpcError } from '../errors.ts';
 import { ErrorCode, errorCodeName } from '../gen/types.ts';
 import { Outbox } from '../ring/outbox.ts';

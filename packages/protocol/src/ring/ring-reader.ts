@@ -77,6 +77,11 @@ export class RingReader {
     return frame;
   }
 
+  /** True while a fragmented frame is half read: its buffer holds what arrived so far. */
+  get midFrame(): boolean {
+    return this.assembly !== undefined;
+  }
+
   /** Consumes one record; returns a frame when the record completes one. */
   private consumeRecord(used: number): Uint8Array | undefined {
     const data = this.ring.data;

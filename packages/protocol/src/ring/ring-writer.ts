@@ -67,7 +67,8 @@ export class RingWriter {
 
   /**
    * Makes everything written so far visible to the consumer. Returns true when the consumer
-   * announced it is asleep, in which case the caller must wake it (spec/transport.md#wake).
+   * announced it is asleep, in which case the caller must wake it
+   * (spec/transport.md#publishing-producer).
    */
   publish(): boolean {
     Atomics.store(this.ring.control, RingView.writeWord, this.write | 0);

@@ -64,7 +64,7 @@ export const ServerState = {
 } as const;
 export type ServerState = (typeof ServerState)[keyof typeof ServerState];
 
-/** Life cycle of a client slot (spec/transport.md#handshake). */
+/** Life cycle of a client slot (spec/transport.md#slot-states). */
 export const SlotState = {
   /** Nobody owns it; its rings are reset. Clients claim it by compare-and-exchange. */
   Free: 0,

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `pluresdb-ipc` command: the server (`serve`), one-shot client commands, `doctor` and
-// `bench`.
+// The `pluresdb-ipc` command: the server (`serve`), one-shot client commands and `doctor`.
 import { readFileSync } from 'node:fs';
 import { clientCommand, isClientCommand } from './client-commands.ts';
 import { survivePipeClosures, writeOut } from './closed-output.ts';
@@ -35,7 +34,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'serve') return serveCommand(args);
   if (command === 'doctor') return doctorCommand(args);
-  if (command === 'bench') return (await import('../bench/e2e-bench.ts')).benchCommand(args);
   if (isClientCommand(command)) return clientCommand(command, args);
   throw new UsageError(`unknown command "${command}"`);
 }

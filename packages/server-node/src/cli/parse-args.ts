@@ -21,8 +21,6 @@ const options = {
   all: { type: 'boolean' },
   clean: { type: 'boolean' },
   json: { type: 'boolean' },
-  iterations: { type: 'string' },
-  seconds: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

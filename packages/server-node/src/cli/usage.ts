@@ -99,11 +99,6 @@ already received).`,
     summary: 'round-trip time to the server',
     details: 'Prints the median round trip of ten pings, after ten to warm up.',
   },
-  bench: {
-    synopsis: 'bench [--iterations N] [--seconds S]',
-    summary: 'IPC vs HTTP benchmark (own servers)',
-    details: 'Runs the end-to-end benchmark: IPC against HTTP keep-alive over the same store.',
-  },
   doctor: {
     synopsis: 'doctor [--clean] [--channel NAME] [--json]',
     summary: "this user's segments; --clean drops stale",
@@ -132,7 +127,6 @@ ${line('serve')}
 
 Client (all take --channel NAME, --timeout MS, --secret-file F)
 ${clientCommands.map(line).join('\n')}
-${line('bench')}
 
 Maintenance
 ${line('doctor')}

@@ -1,5 +1,5 @@
-// The HTTP/1.1 keep-alive baseline of the end-to-end benchmark: the same store as the IPC
-// server, behind node:http on loopback, so the comparison measures only the transport.
+// The HTTP/1.1 keep-alive baseline of the benchmark: the same store as the IPC server, behind
+// node:http on loopback, so the comparison measures only the transport.
 //   GET /docs/<urlencoded key>  → 200 JSON bytes | 404
 //   PUT /docs/<urlencoded key>  → 200 {"hlc":"<decimal>","count":n}
 //   GET /docs/?prefix=P&limit=N → 200 [{"key":"...","value":{...}}, ...]: the live records whose

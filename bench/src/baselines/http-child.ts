@@ -1,4 +1,4 @@
-// Child-process entry of the HTTP baseline: `node dist/bench/http-child.js <dataDir>`.
+// Child-process entry of the HTTP baseline: `node dist/baselines/http-child.js <dataDir>`.
 // Running the server in its own process, as the IPC server runs, keeps the benchmark fair:
 // both sides pay a process boundary, neither shares an event loop with its client.
 // Protocol with the parent: exactly one stdout line `READY <port>` once it serves; SIGTERM or
@@ -9,7 +9,7 @@ import { serveHttp } from './http-server.ts';
 
 const dataDir = process.argv[2];
 if (dataDir === undefined || dataDir === '') {
-  process.stderr.write('usage: node dist/bench/http-child.js <dataDir>\n');
+  process.stderr.write('usage: node dist/baselines/http-child.js <dataDir>\n');
   process.exit(2);
 }
 

@@ -1,5 +1,6 @@
-// Starting a server as a child process and waiting for its ready line: used by the benchmark
-// and the demo (the same way an app would run it).
+// Starting a server as a child process and waiting for its ready line, the way an app runs
+// `pluresdb-ipc serve`: the demo does so, and the benchmark (bench/) starts its servers with it
+// through this package's `./child-server` export.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 

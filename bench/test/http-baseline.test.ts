@@ -1,6 +1,6 @@
-// The HTTP baseline of the end-to-end benchmark, run as the benchmark runs it: the built child
-// process (dist/, so `pnpm test` builds first) serving a real store, driven by httpClient and
-// the shared timing helpers. Kept to about a second: it checks the harness, not the numbers.
+// The HTTP baseline of the benchmark, run as the benchmark runs it: the built child process
+// (dist/, so `pnpm test` builds first) serving a real store, driven by httpClient and the
+// benchmark's workload driver. Kept to about a second: it checks the harness, not the numbers.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,15 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpClient, httpClient } from '../src/bench/http-client.ts';
-import {
-  formatTable,
-  sequentialLatency,
-  sequentialLatencySync,
-  throughput,
-} from '../src/bench/measure.ts';
+import { type HttpClient, httpClient } from '../src/baselines/http-client.ts';
+import { drive } from '../src/measure/workload.ts';
 
-const childScript = fileURLToPath(new URL('../dist/bench/http-child.js', import.meta.url));
+const childScript = fileURLToPath(new URL('../dist/baselines/http-child.js', import.meta.url));
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -113,25 +108,17 @@ describe('HTTP keep-alive baseline', () => {
     expect(IpcError.is(error) && error.code).toBe(ErrorCode.InvalidArgument);
   });
 
-  it('measures throughput and latency through the shared helpers', async () => {
-    const get = () => client.get('user/1 ü?#%');
-    const rate = await throughput(get, 16, 300);
+  it('is driven by the workload driver, one at a time and 16 in flight', async () => {
+    const get = async () => {
+      if ((await client.get('user/1 ü?#%')) === undefined) throw new Error('lost the document');
+    };
+    const rate = await drive(get, 16, 300);
     expect(rate.ops).toBeGreaterThan(0);
-    expect(rate.opsPerSec).toBeGreaterThan(0);
-    const latency = await sequentialLatency(get, 200, 20);
-    expect(latency.p50Us).toBeGreaterThan(0);
-    expect(latency.p50Us).toBeLessThanOrEqual(latency.p99Us);
-    expect(latency.meanUs).toBeGreaterThan(0);
-    const sync = sequentialLatencySync(() => JSON.stringify({ a: 1 }), 100, 10);
-    expect(sync.p50Us).toBeLessThanOrEqual(sync.p99Us);
-  });
-
-  it('formats a Markdown table', () => {
-    expect(formatTable([['case', 'ops/s'], ['get', '12 345'], ['a|b']])).toBe(
-      ['| case | ops/s  |', '| ---- | ------ |', '| get  | 12 345 |', '| a\\|b |        |'].join(
-        '\n',
-      ),
-    );
+    expect(rate.histogram.count).toBe(rate.ops);
+    const latency = await drive(get, 1, 200);
+    expect(latency.ops).toBeGreaterThan(0);
+    expect(latency.histogram.quantile(0.5)).toBeGreaterThan(0);
+    expect(latency.histogram.quantile(0.5)).toBeLessThanOrEqual(latency.histogram.quantile(0.99));
   });
 
   it('exits 0 on SIGTERM', async () => {
