@@ -20,7 +20,6 @@ export {
 } from './client/json-values.ts';
 export type { ChangeEvent, WatchOptions } from './client/watch-queue.ts';
 export { FrameCodec } from './codec/frame-codec.ts';
-export { okAnswer } from './codec/frame-shapes.ts';
 export type * from './descriptor.ts';
 export { IpcError, type IpcErrorOptions } from './errors.ts';
 export { schemaDescriptor } from './gen/descriptors.ts';

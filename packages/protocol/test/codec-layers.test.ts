@@ -1,5 +1,6 @@
-// The codec's layers (src/codec/frame-codec.ts): wire/ and gen/ import nothing from codec/, and
-// outside codec/ only the facade is imported, so no caller names a template or a shape.
+// The codec's layers (src/codec/frame-codec.ts): wire/ < gen/ < codec/. wire/ imports nothing
+// from gen/ or codec/, gen/ nothing from codec/, and outside codec/ only the facade is
+// imported, so no caller names a template or a shape.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -19,15 +20,25 @@ function importsOf(path: string): string[] {
 }
 
 describe('codec layers', () => {
-  it('keeps wire/ and gen/ below codec/, and every caller on the facade', () => {
+  it('keeps wire/ below gen/ and codec/', () => {
+    const breaches: string[] = [];
+    for (const path of sources().filter((path) => path.startsWith('wire/'))) {
+      for (const target of importsOf(path)) {
+        if (/(^|\/)(gen|codec)\//.test(target)) breaches.push(`${path} imports ${target}`);
+      }
+    }
+    expect(breaches).toEqual([]);
+    expect(sources().filter((path) => path.startsWith('wire/')).length).toBeGreaterThan(3);
+  });
+
+  it('keeps gen/ below codec/, and every caller on the facade', () => {
     const breaches: string[] = [];
     for (const path of sources()) {
       if (path.startsWith('codec/')) continue;
       for (const target of importsOf(path).filter((module) => module.includes('codec/'))) {
         const low = path.startsWith('wire/') || path.startsWith('gen/');
         const facade = target.endsWith('codec/frame-codec.ts');
-        const shapesForIndex = path === 'index.ts' && target.endsWith('codec/frame-shapes.ts');
-        if (low || !(facade || shapesForIndex)) breaches.push(`${path} imports ${target}`);
+        if (low || !facade) breaches.push(`${path} imports ${target}`);
       }
     }
     expect(breaches).toEqual([]);

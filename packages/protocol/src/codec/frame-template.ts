@@ -189,10 +189,8 @@ export class FrameTemplate<A = undefined, B = undefined> {
 
   /** Writes a frame whose strings are not all ASCII: their UTF-8 bytes. */
   private writeUtf8(id: number | bigint, a: unknown, b: unknown): Uint8Array {
-    const utf8 = (kind: number, value: unknown): unknown =>
-      kind === KIND_STRING ? encodeUtf8(value as string) : value;
-    const aUtf8 = utf8(this.kindA, a);
-    const bUtf8 = utf8(this.kindB, b);
+    const aUtf8 = asUtf8(this.kindA, a);
+    const bUtf8 = asUtf8(this.kindB, b);
     const aLength = this.aVector ? lengthOf(aUtf8) : 0;
     const bLength = this.bVector ? lengthOf(bUtf8) : 0;
     return this.writeVectors(id, aUtf8, bUtf8, aLength, bLength) as Uint8Array;
@@ -250,6 +248,11 @@ export class FrameTemplate<A = undefined, B = undefined> {
 /** True when a scalar field holds 0, which the writers omit: another layout. */
 function isZero(kind: number, value: unknown): boolean {
   return kind === KIND_U64 ? value === 0n : kind === KIND_U32 && value === 0;
+}
+
+/** A string field's UTF-8 bytes; any other field as it is. */
+function asUtf8(kind: number, value: unknown): unknown {
+  return kind === KIND_STRING ? encodeUtf8(value as string) : value;
 }
 
 /** A vector's length as given (a string's in UTF-16 units). */
