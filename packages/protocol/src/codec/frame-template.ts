@@ -56,9 +56,9 @@ export class FrameTemplate<A = undefined, B = undefined> {
   private readonly matcher = new WordMatcher();
   private readonly limits: LimitsCheck;
   /** Where the fields of the frame {@link match} last recognised start, and a vector's length. */
-  private aAt: number;
+  private aAt = -1;
   private aLength = 0;
-  private bAt: number;
+  private bAt = -1;
   private bLength = 0;
 
   /** @throws Error naming the shape when its frames do not have the layout this relies on. */
