@@ -16,7 +16,7 @@ function row(
   p50: number,
   ops: number,
 ): ResultRow {
-  const server = transport === 'in-process' ? 0 : 1;
+  const server = transport === 'in-process' || transport === 'sqlite' ? 0 : 1;
   return {
     runtime,
     transport,
@@ -41,7 +41,9 @@ const ROWS: readonly ResultRow[] = [
   row('bun', 'ipc', 'get 100 B', 1, 1, 4, 200_000),
   row('deno', 'ipc', 'get 100 B', 1, 1, 6, 150_000),
   row('node', 'uds', 'get 100 B', 1, 1, 20, 45_000),
+  row('node', 'redis', 'get 100 B', 1, 1, 24, 40_000),
   row('node', 'in-process', 'get 100 B', 1, 1, 0.5, 2_000_000),
+  row('node', 'sqlite', 'get 100 B', 1, 1, 2.4, 360_000),
   row('node', 'shm-pingpong', 'get 100 B', 1, 1, 0.8, 1_200_000),
   // get 100 B, pipelined: no uds row here
   row('node', 'ipc', 'get 100 B', 16, 1, 9, 1_500_000),
@@ -127,27 +129,37 @@ describe('markdownReport', () => {
     ]);
   });
 
-  it('compares each ipc line with the http and uds lines of its group', () => {
+  it('compares each ipc line with the http, uds, redis and sqlite lines of its group', () => {
     const sequential = section(markdown, 'get 100 B: 1 in flight, 1 client');
     // node ipc: p50 4.8 µs vs http 60 µs → 60 / 4.8 = 12.5; ops 180k vs 15k → 12.0.
     //           vs uds 20 µs → 20 / 4.8 = 4.1666… → 4.2; ops 180k vs 45k → 4.0.
+    //           vs redis 24 µs → 5.0; ops 180k vs 40k → 4.5.
+    //           vs sqlite 2.4 µs → 0.5 (SQLite faster); ops 180k vs 360k → 0.5.
     const node = cells(sequential, 'node', 'ipc');
-    expect(node.at(-2)).toBe('p50 12.5× · ops 12.0×');
-    expect(node.at(-1)).toBe('p50 4.2× · ops 4.0×');
+    expect(node.slice(-4)).toEqual([
+      'p50 12.5× · ops 12.0×',
+      'p50 4.2× · ops 4.0×',
+      'p50 5.0× · ops 4.5×',
+      'p50 0.50× · ops 0.50×',
+    ]);
     // bun ipc is compared with the node baselines: 60 / 4 = 15.0; 200k / 15k = 13.33… → 13.3.
     const bun = cells(sequential, 'bun', 'ipc');
-    expect(bun.at(-2)).toBe('p50 15.0× · ops 13.3×');
-    expect(bun.at(-1)).toBe('p50 5.0× · ops 4.4×');
+    expect(bun.slice(-4)).toEqual([
+      'p50 15.0× · ops 13.3×',
+      'p50 5.0× · ops 4.4×',
+      'p50 6.0× · ops 5.0×',
+      'p50 0.60× · ops 0.56×',
+    ]);
     // Baselines themselves carry no comparison.
-    expect(cells(sequential, 'node', 'http').slice(-2)).toEqual(['', '']);
+    expect(cells(sequential, 'node', 'http').slice(-4)).toEqual(['', '', '', '']);
+    expect(cells(sequential, 'node', 'sqlite').slice(-4)).toEqual(['', '', '', '']);
 
-    // 16 in flight: 1.5M / 40k = 37.5, 300 / 9 = 33.33… → 33.3; no uds line → a dash.
+    // 16 in flight: 1.5M / 40k = 37.5, 300 / 9 = 33.33… → 33.3; no other line → dashes.
     const pipelined = cells(section(markdown, 'get 100 B: 16 in flight'), 'node', 'ipc');
-    expect(pipelined.at(-2)).toBe('p50 33.3× · ops 37.5×');
-    expect(pipelined.at(-1)).toBe('—');
+    expect(pipelined.slice(-4)).toEqual(['p50 33.3× · ops 37.5×', '—', '—', '—']);
 
     const list = cells(section(markdown, 'list 100'), 'node', 'ipc');
-    expect(list.slice(-2)).toEqual(['—', '—']);
+    expect(list.slice(-4)).toEqual(['—', '—', '—', '—']);
   });
 
   it('shows latencies, rates, CPU and memory', () => {
@@ -193,6 +205,8 @@ describe('consoleTable', () => {
     expect(header).toContain('p99.9');
     expect(header).toContain('vs HTTP');
     expect(header).toContain('vs UDS');
+    expect(header).toContain('vs Redis');
+    expect(header).toContain('vs SQLite');
     expect(lines[1]).toMatch(/^[- ]+$/);
     const ipc = lines.find((line) => /^node\s+ipc\s+get 100 B\s+1\s+1\s/.test(line));
     expect(ipc).toContain('4.80 µs');
@@ -252,9 +266,9 @@ describe('svgChart', () => {
   });
 
   it('labels the bars, the axes and the legend', () => {
-    // (a) sequential p50: 7 series; (b) best ops over in-flight counts: 7 series.
+    // (a) sequential p50: 9 series; (b) best ops over in-flight counts: 9 series.
     const all = bars(svg);
-    expect(all).toHaveLength(14);
+    expect(all).toHaveLength(18);
     expect(svg).toContain('>ipc · node</text>');
     expect(svg).toContain('>http · node</text>');
     expect(svg).toContain('>4.80 µs</text>');
@@ -274,13 +288,21 @@ describe('svgChart', () => {
     ]) {
       expect(svg).toContain(tick);
     }
-    for (const transport of ['ipc', 'http', 'uds', 'in-process', 'shm-pingpong']) {
+    for (const transport of [
+      'ipc',
+      'http',
+      'uds',
+      'redis',
+      'in-process',
+      'sqlite',
+      'shm-pingpong',
+    ]) {
       expect(svg).toContain(`>${transport}</text>`);
     }
   });
 
   it('places bars monotonically on the log axis', () => {
-    const latency = bars(svg).slice(0, 7);
+    const latency = bars(svg).slice(0, 9);
     const byValue = latency
       .map(({ label, width }) => ({
         value: Number.parseFloat(label.split(': ')[1] as string),
