@@ -38,8 +38,9 @@ import {
   resolveServeOptions,
   type ServeOptions,
 } from './server-options.ts';
-import { SERVER_PROTOCOL, ServerSession } from './server-session.ts';
+import { ServerSession } from './server-session.ts';
 import { QUIET_WAKE_MS, ServingLoop } from './serving-loop.ts';
+import { SERVER_PROTOCOL } from './session-terms.ts';
 import { WriteFailureLog } from './write-failure-log.ts';
 
 /** How often the server checks that its clients still run. */
