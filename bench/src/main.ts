@@ -49,13 +49,18 @@ async function main(): Promise<number> {
   };
 
   progress.step('starting servers');
-  const servers = await startServers();
+  const servers = await startServers((line) => process.stderr.write(`\n${line}\n`));
   try {
     const ipc = servers.byTransport.get('ipc');
     const http = servers.byTransport.get('http');
     const uds = servers.byTransport.get('uds');
     if (!ipc || !http || !uds) throw new Error('a server did not start');
-    await seedServers(ipc.endpoint, http.endpoint, uds.endpoint);
+    await seedServers(
+      ipc.endpoint,
+      http.endpoint,
+      uds.endpoint,
+      servers.byTransport.get('redis')?.endpoint,
+    );
     const { rows, skipped } = await measureTasks(tasks, servers, (label) => progress.step(label));
     progress.step('idle checks: 64 clients');
     const checks = await idleChecks(

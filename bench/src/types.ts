@@ -6,7 +6,9 @@ export type TransportName =
   | 'ipc' // PluresDB IPC over shared memory (the thing under test)
   | 'http' // HTTP/1.1 keep-alive on localhost: node:http server, undici client
   | 'uds' // a Unix-domain socket, length-prefixed JSON, Node `net`
+  | 'redis' // redis-server over a Unix socket, the official client (@redis/client)
   | 'in-process' // the store called directly in the client's process (the JavaScript floor)
+  | 'sqlite' // SQLite in the client's process (better-sqlite3): an embedded database's read
   | 'shm-pingpong'; // bare shared-memory rings with an 8-byte frame (the transport floor)
 
 /** The runtime a client process runs in. */

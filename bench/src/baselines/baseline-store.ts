@@ -11,11 +11,17 @@ import { openStore, type Store } from '@pluresdb-ipc/store';
  * close it through the result too.
  */
 export async function openBaselineStore(path: string): Promise<Store> {
+  const nothingWaiting = () => true;
   let puts = 0;
-  const store = await openStore({ path, durability: 'process', commitNow: () => puts === 1 });
+  const store = await openStore({ path, durability: 'process' });
   const putJson = (key: string, json: Uint8Array) => {
     puts++;
-    return store.putJson(key, json).finally(() => {
+    // Alone, through commitTogether told that nothing waits: in place when no write is pending.
+    const issued =
+      puts === 1
+        ? store.commitTogether(() => store.putJson(key, json), nothingWaiting)
+        : store.putJson(key, json);
+    return issued.finally(() => {
       puts--;
     });
   };

@@ -14,6 +14,10 @@ export interface Endpoint {
   readonly httpPort?: number;
   /** The Unix-socket baseline's path. */
   readonly udsPath?: string;
+  /** The redis-server's Unix socket. */
+  readonly redisPath?: string;
+  /** A directory for the in-process SQLite databases. */
+  readonly sqliteDir?: string;
   /** The bare shared-memory ping-pong's segment name. */
   readonly shmName?: string;
   /** A data directory of its own, for the in-process store. */

@@ -1,5 +1,5 @@
 // The target a job names, imported only when used: a Bun or Deno process never loads undici,
-// and only the in-process target loads the store.
+// only the in-process target loads the store, only the sqlite target better-sqlite3.
 import type { BenchTarget } from '../types.ts';
 import type { ClientJob } from './job.ts';
 
@@ -24,6 +24,15 @@ export async function openTarget(job: ClientJob): Promise<BenchTarget> {
       return (await import('../baselines/uds-client.ts')).udsTarget(
         need(endpoint.udsPath, 'socket'),
         1,
+      );
+    case 'redis':
+      return (await import('../baselines/redis-client.ts')).redisTarget(
+        need(endpoint.redisPath, 'socket'),
+      );
+    case 'sqlite':
+      return (await import('../targets/sqlite-target.ts')).sqliteTarget(
+        need(endpoint.sqliteDir, 'data directory'),
+        job.seed,
       );
     case 'in-process':
       return (await import('../targets/in-process-target.ts')).inProcessTarget(

@@ -13,7 +13,9 @@ export const TRANSPORT_ORDER: readonly TransportName[] = [
   'ipc',
   'http',
   'uds',
+  'redis',
   'in-process',
+  'sqlite',
   'shm-pingpong',
 ];
 

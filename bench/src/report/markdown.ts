@@ -27,8 +27,13 @@ export interface MachineInfo {
   readonly date: string;
 }
 
-/** The baselines each `ipc` row is compared against, in column order. */
-const BASELINES: readonly TransportName[] = ['http', 'uds'];
+/** The baselines each `ipc` row is compared against, in column order, with their columns' titles. */
+const BASELINES: readonly { readonly transport: TransportName; readonly title: string }[] = [
+  { transport: 'http', title: 'vs HTTP' },
+  { transport: 'uds', title: 'vs UDS' },
+  { transport: 'redis', title: 'vs Redis' },
+  { transport: 'sqlite', title: 'vs SQLite' },
+];
 
 /**
  * Escapes `text` for Markdown inline content and table cells: the ASCII punctuation that can
@@ -87,7 +92,7 @@ function markdownTable(
  * numbers, then one table per scenario group (scenario, in flight, clients) with one line per
  * (runtime, transport): p50, p99 and p99.9 latency, ops/s, client and server CPU µs per
  * operation, client and server peak RSS, and for each `ipc` line how many times faster it is
- * than the `http` and `uds` lines of the same group (p50 ratio and ops/s ratio; `—` where the
+ * than the `http`, `uds`, `redis` and `sqlite` lines of the same group (p50 ratio and ops/s ratio; `—` where the
  * group has no such line). Groups and lines are sorted, so the output does not depend on the
  * order of `rows`, except among rows that agree on all of scenario, in flight, clients,
  * runtime and transport.
@@ -103,8 +108,9 @@ export function markdownReport(rows: readonly ResultRow[], machine: MachineInfo)
     `Node ${escapeMarkdown(machine.node)}, ${escapeMarkdown(machine.date)}`;
   const note =
     'Latencies in µs (p50, p99, p99.9); CPU in µs per operation (user + system); peak RSS in ' +
-    `MiB; ${DASH} where there is no server. *vs HTTP* and *vs UDS* say how many times faster ` +
-    'each `ipc` line is than that baseline in the same scenario: `p50` is the baseline p50 ' +
+    `MiB; ${DASH} where there is no server. *vs HTTP*, *vs UDS*, *vs Redis* and *vs SQLite* ` +
+    'say how many times faster each `ipc` line is than that baseline in the same scenario ' +
+    '(below 1× the baseline was faster): `p50` is the baseline p50 ' +
     'divided by the ipc p50, `ops` the ipc ops/s divided by the baseline ops/s.';
   const header = [
     'runtime',
@@ -117,10 +123,12 @@ export function markdownReport(rows: readonly ResultRow[], machine: MachineInfo)
     'server CPU µs/op',
     'client RSS MiB',
     'server RSS MiB',
-    'vs HTTP',
-    'vs UDS',
+    ...BASELINES.map(({ title }) => title),
   ];
-  const right = [false, false, true, true, true, true, true, true, true, true, false, false];
+  const right = [
+    ...[false, false, true, true, true, true, true, true, true, true],
+    ...BASELINES.map(() => false),
+  ];
   const sections: string[] = [heading, note];
   const groups = groupRows(rows);
   if (groups.length === 0) sections.push('No results.');
@@ -140,7 +148,7 @@ export function markdownReport(rows: readonly ResultRow[], machine: MachineInfo)
       serverFigure(row.server_cpu_us_per_op),
       sig3(row.client_peak_rss_mib),
       serverFigure(row.server_peak_rss_mib),
-      ...BASELINES.map((transport) => comparison(group, row, transport)),
+      ...BASELINES.map(({ transport }) => comparison(group, row, transport)),
     ]);
     sections.push(markdownTable(header, right, body));
   }
@@ -150,7 +158,7 @@ export function markdownReport(rows: readonly ResultRow[], machine: MachineInfo)
 /**
  * The results as a compact fixed-width table for the terminal: a header, a rule, and one line
  * per row (runtime, transport, scenario, in flight, clients, p50, p99, p99.9, ops/s, vs HTTP,
- * vs UDS), in the same order as {@link markdownReport}. Text columns are left-aligned, numbers
+ * vs UDS, vs Redis, vs SQLite), in the same order as {@link markdownReport}. Text columns are left-aligned, numbers
  * right-aligned; each column is as wide as its widest cell. The comparison columns read
  * `p50 ratio/ops ratio` for `ipc` rows, `—` where there is no baseline, and are blank for
  * other rows.
@@ -169,10 +177,12 @@ export function consoleTable(rows: readonly ResultRow[]): string {
     'p99',
     'p99.9',
     'ops/s',
-    'vs HTTP',
-    'vs UDS',
+    ...BASELINES.map(({ title }) => title),
   ];
-  const right = [false, false, false, true, true, true, true, true, true, true, true];
+  const right = [
+    ...[false, false, false, true, true, true, true, true, true],
+    ...BASELINES.map(() => true),
+  ];
   const body = groupRows(rows).flatMap((group) =>
     group.rows.map((row) => [
       row.runtime,
@@ -184,7 +194,7 @@ export function consoleTable(rows: readonly ResultRow[]): string {
       formatMicros(row.p99_us),
       formatMicros(row.p999_us),
       formatOps(row.ops_per_s),
-      ...BASELINES.map((transport) => compactComparison(group, row, transport)),
+      ...BASELINES.map(({ transport }) => compactComparison(group, row, transport)),
     ]),
   );
   const widths = header.map((title, c) =>

@@ -18,7 +18,9 @@ const TRANSPORT_COLORS: Readonly<Record<TransportName, string>> = {
   ipc: '#0969da',
   http: '#cf222e',
   uds: '#bf8700',
+  redis: '#bc4c00',
   'in-process': '#1a7f37',
+  sqlite: '#116329',
   'shm-pingpong': '#8250df',
 };
 const FALLBACK_COLOR = '#6e7781';

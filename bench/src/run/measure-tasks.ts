@@ -49,7 +49,8 @@ function launch(
   const command = runtimeCommand(task.runtime, ['--allow-all']);
   const server = servers.byTransport.get(task.transport);
   if (command === undefined) return { reason: `${task.runtime} is not installed` };
-  if (server === undefined) return { reason: 'no server' };
+  if (server === undefined)
+    return { reason: servers.unavailable.get(task.transport) ?? 'no server' };
   return { command, server };
 }
 

@@ -65,15 +65,18 @@ function scenariosFor(transport: TransportName, timing: Timing): ScenarioSpec[] 
     ms: timing.ms,
   });
   if (transport === 'shm-pingpong') return [spec('ping', 'ping', '')];
+  const list = { ...spec('list 100', 'list', 'bench/list/'), limit: 100 };
   const specs = [
     spec('get 100 B', 'get', 'bench/doc-100'),
     spec('put 100 B', 'put', 'bench/put/'),
     spec('get 10 KiB', 'get', 'bench/doc-10k'),
     spec('get 1 MiB', 'get', 'bench/doc-1m'),
-    { ...spec('list 100', 'list', 'bench/list/'), limit: 100 },
+    // Redis has no ordered listing by prefix: no list rows for it.
+    ...(transport === 'redis' ? [] : [list]),
     ...[16, 256].map((n) => spec('get 100 B', 'get', 'bench/doc-100', n)),
     ...[16, 256].map((n) => spec('put 100 B', 'put', 'bench/put/', n)),
   ];
+  if (transport === 'redis') specs.push(spec('ping', 'ping', ''));
   if (transport === 'ipc') {
     // Last, so the scenarios before keep the order (and the drift) of earlier runs.
     specs.push(
@@ -99,7 +102,14 @@ export function planTasks(runtimes: readonly RuntimeName[], timing: Timing): Tas
     scenarios: scenariosFor('ipc', timing),
     byTurns: true,
   }));
-  for (const transport of ['http', 'uds', 'in-process', 'shm-pingpong'] as const) {
+  for (const transport of [
+    'http',
+    'uds',
+    'redis',
+    'in-process',
+    'sqlite',
+    'shm-pingpong',
+  ] as const) {
     tasks.push({
       runtime: 'node',
       transport,
@@ -108,7 +118,7 @@ export function planTasks(runtimes: readonly RuntimeName[], timing: Timing): Tas
     });
   }
   for (const processes of [4, 16]) {
-    for (const transport of ['ipc', 'http', 'uds'] as const) {
+    for (const transport of ['ipc', 'http', 'uds', 'redis'] as const) {
       tasks.push({
         runtime: 'node',
         transport,

@@ -1,16 +1,26 @@
 // Writes the run's documents into every server's store through its own protocol.
 import { IPCClient } from '@pluresdb-ipc/client-node';
 import { httpClient } from '../baselines/http-client.ts';
+import { redisTarget } from '../baselines/redis-client.ts';
 import { udsTarget } from '../baselines/uds-client.ts';
 import { documentOfSize } from '../client/documents.ts';
 import type { Endpoint } from '../client/job.ts';
 import { seed } from './plan.ts';
 
-/** Seeds the IPC, HTTP and Unix-socket servers at these endpoints. */
-export async function seedServers(ipc: Endpoint, http: Endpoint, uds: Endpoint): Promise<void> {
+/**
+ * Seeds the IPC, HTTP and Unix-socket servers at these endpoints, and Redis when it runs (the
+ * in-process floors seed their own stores).
+ */
+export async function seedServers(
+  ipc: Endpoint,
+  http: Endpoint,
+  uds: Endpoint,
+  redis: Endpoint | undefined,
+): Promise<void> {
   const client = await IPCClient.connect(ipc.channel ?? '', { clientName: 'bench-seed' });
   const web = httpClient(http.httpPort ?? 0, 4);
   const socket = await udsTarget(uds.udsPath ?? '', 1);
+  const cache = redis === undefined ? undefined : await redisTarget(redis.redisPath ?? '');
   try {
     for (const { key, bytes } of seed) {
       const document = documentOfSize(bytes);
@@ -18,9 +28,10 @@ export async function seedServers(ipc: Endpoint, http: Endpoint, uds: Endpoint):
         client.put(key, document),
         web.put(key, document),
         socket.put(key, document),
+        cache?.put(key, document),
       ]);
     }
   } finally {
-    await Promise.all([client.close(), web.close(), socket.close()]);
+    await Promise.all([client.close(), web.close(), socket.close(), cache?.close()]);
   }
 }

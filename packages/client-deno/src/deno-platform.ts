@@ -13,6 +13,8 @@ const { setImmediate } = globalThis as unknown as {
 export const denoPlatform: Platform = posixPlatform(denoLibc, {
   runtime: `deno ${Deno.version.deno}`,
   readTextFile: readSmallFile,
+  // By /proc, read through libc: Deno.kill needs --allow-run and has no signal 0.
+  pidExists: (pid) => pid > 0 && readSmallFile(`/proc/${pid}/stat`) !== undefined,
   yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
   setTimer(callback, ms, keepAlive = false) {
     const timer = setTimeout(callback, ms);

@@ -15,6 +15,14 @@ export function nodeHostServices(runtime: string): HostServices {
         return undefined;
       }
     },
+    pidExists(pid) {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
     yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
     setTimer(callback, ms, keepAlive = false) {
       const timer = setTimeout(callback, ms);

@@ -1,7 +1,8 @@
 // Public API of @pluresdb-ipc/protocol: the generated codecs plus the runtime they rely on.
 
 export type { PluresClient } from './client/client-api.ts';
-export { CLIENT_PROTOCOL, ClientCore } from './client/client-core.ts';
+export { CLIENT_PROTOCOL } from './client/client-connection.ts';
+export { ClientCore } from './client/client-core.ts';
 export type { CallOptions, ConnectOptions, ReconnectOptions } from './client/client-options.ts';
 export {
   type BatchWrite,
@@ -73,6 +74,7 @@ export {
   fnv1a64,
   segmentName,
 } from './transport/segment-name.ts';
+export { MAX_SLEEP_MS, SPIN_SLICE_MS } from './transport/wait-timing.ts';
 export { now, POLLS_PER_CLOCK_READ } from './wire/clock.ts';
 export { FrameBuilder } from './wire/frame-builder.ts';
 export { WireReader } from './wire/reader.ts';

@@ -1,8 +1,17 @@
 // Options of the server, with their defaults in one place (the CLI maps its flags onto these).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import {
+  checkChannelName,
+  ErrorCode,
+  IpcError,
+  isValidRingCapacity,
+  MAX_CLIENTS,
+  MAX_SEGMENT_BYTES,
+} from '@pluresdb-ipc/protocol';
 import type { Durability } from '@pluresdb-ipc/store';
 import { channelDirectoryName } from './channel-directory.ts';
+import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
 
 /** Options of {@link IpcServer.start}. */
 export interface ServeOptions {
@@ -103,4 +112,40 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     maxOutboundBytes: options.maxOutboundBytes ?? 192 * 1024 * 1024,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
+}
+
+/**
+ * Checks the options a server starts with (throws `InvalidArgument`), and warns through
+ * `options.log` about an outbound bound below the frame limit.
+ */
+export function checkServeOptions(resolved: ResolvedServeOptions): void {
+  checkChannelName(resolved.channel);
+  const maxOrdinary = MAX_CLIENTS - OPERATOR_SLOTS;
+  if (
+    !Number.isInteger(resolved.maxClients) ||
+    resolved.maxClients < 1 ||
+    resolved.maxClients > maxOrdinary
+  ) {
+    throw new IpcError(ErrorCode.InvalidArgument, `max clients must be 1 to ${maxOrdinary}`);
+  }
+  if (!Number.isSafeInteger(resolved.maxOutboundBytes) || resolved.maxOutboundBytes < 1) {
+    throw new IpcError(ErrorCode.InvalidArgument, 'max outbound bytes must be a positive integer');
+  }
+  if (resolved.maxOutboundBytes < resolved.maxFrameBytes) {
+    resolved.log(
+      `pluresdb-ipc: warning: --max-outbound-bytes ${resolved.maxOutboundBytes} is below the frame limit ${resolved.maxFrameBytes} (from --max-value-bytes): a client reading an answer that big is ended with Busy`,
+    );
+  }
+  if (!isValidRingCapacity(resolved.ringBytes)) {
+    throw new IpcError(
+      ErrorCode.InvalidArgument,
+      'ring bytes must be a power of two from 4096 to 2^30',
+    );
+  }
+  if (channelLayout(resolved).segmentBytes > MAX_SEGMENT_BYTES) {
+    throw new IpcError(
+      ErrorCode.InvalidArgument,
+      `${resolved.maxClients} clients × 2 rings of ${resolved.ringBytes} bytes exceed the 2 GiB segment limit`,
+    );
+  }
 }

@@ -1,45 +1,34 @@
 // The server's side of one client session (spec/transport.md#handshake-over-shared-memory):
 // reads the client's request ring, runs requests, and writes answers and events to its response
-// ring. Nothing here ever waits on the client: output that does not fit is queued, and while
-// anything is queued the session reads no new requests (back-pressure), so only events can grow
-// the queue, and they are bounded by `maxBacklogBytes` per session and `maxOutboundBytes` for
-// all sessions together (spec/transport.md#back-pressure).
-import { timingSafeEqual } from 'node:crypto';
+// ring (session-output.ts). Nothing here ever waits on the client: output that does not fit is
+// queued, and while anything is queued the session reads no new requests (back-pressure), so
+// only events can grow the queue, and they are bounded by `maxBacklogBytes` per session and
+// `maxOutboundBytes` for all sessions together (spec/transport.md#back-pressure).
 import {
   decodeFrame,
   defaultVerifyLimits,
   ErrorCode,
-  EventKind,
-  encodeFrame,
   errorCodeName,
   type Hello,
   IpcError,
-  Outbox,
+  type Outbox,
   type ProcessIdentity,
   type Request,
   type ResponseBody,
   RingReader,
   RingView,
-  RingWriter,
-  ringDoorbell,
   SlotState,
   SlotWord,
   type VerifyLimits,
 } from '@pluresdb-ipc/protocol';
 import type { StoreEvent } from '@pluresdb-ipc/store';
-import { BurstWake } from './burst-wake.ts';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';
+import { SessionOutput } from './session-output.ts';
+import { helloAnswer, operatorRefusal } from './session-terms.ts';
 
 /** Most frames one session handles per turn, so one busy client cannot starve the others. */
 const FRAMES_PER_TURN = 64;
-/**
- * What a session in an operator slot may ask (spec/transport.md#operator-slots): enough to
- * inspect a full server, nothing that writes or stays (no subscriptions).
- */
-const OPERATOR_REQUESTS: ReadonlySet<string> = new Set(['Ping', 'Stats', 'Get', 'List']);
-/** The protocol versions this server speaks. */
-export const SERVER_PROTOCOL = { min: 1, max: 1 } as const;
 
 /** One client session, as the server sees it. */
 export class ServerSession {
@@ -49,8 +38,8 @@ export class ServerSession {
   private readonly requestRing: RingView;
   private readonly responseRing: RingView;
   private readonly reader: RingReader;
-  private readonly writer: RingWriter;
-  private readonly wake: BurstWake;
+  private readonly output: SessionOutput;
+  /** The output's queue (the same object), read on every pass. */
   private readonly outbox: Outbox;
   private established = false;
   private readonly subscriptions = new Map<bigint, () => void>();
@@ -64,7 +53,7 @@ export class ServerSession {
   ended = false;
   /** The client's name and runtime from Hello, for logs. */
   label = '';
-  /** True in an operator slot: only {@link OPERATOR_REQUESTS} are served. */
+  /** True in an operator slot: only what session-terms.ts allows is served. */
   private readonly operatorOnly: boolean;
 
   constructor(core: ServerCore, slot: number, client: ProcessIdentity) {
@@ -75,13 +64,13 @@ export class ServerSession {
     this.requestRing = control.requestRing(layout, slot);
     this.responseRing = control.responseRing(layout, slot);
     this.reader = new RingReader(this.requestRing, core.options.maxFrameBytes);
-    this.writer = new RingWriter(this.responseRing);
-    this.outbox = new Outbox(this.writer, core.spill);
-    const doorbellWord = control.slotWord(layout, slot, SlotWord.doorbell);
-    this.wake = new BurstWake(
-      () => ringDoorbell(control.words, doorbellWord, core.futex),
-      () => this.clientSleeping(),
+    this.output = new SessionOutput(
+      core,
+      this.requestRing,
+      this.responseRing,
+      control.slotWord(layout, slot, SlotWord.doorbell),
     );
+    this.outbox = this.output.outbox;
     this.limits = { ...defaultVerifyLimits, maxBytes: core.options.maxFrameBytes };
     this.operatorOnly = slot >= layout.maxClients - layout.operatorSlots;
     this.context = {
@@ -102,7 +91,7 @@ export class ServerSession {
     // Most sessions are idle in most passes, and the server makes a pass per request: an idle
     // one costs two loads. (Skipping the writer's sleep check is safe: it follows every read.)
     if (this.outbox.isEmpty && !this.reader.hasData()) return false;
-    let progressed = this.flush();
+    let progressed = this.output.flush();
     // While stopping, only answers already owed go out; new requests get refuseRemaining().
     if (!this.outbox.isEmpty || this.ended || this.core.stopping) return progressed;
     for (let n = 0; n < FRAMES_PER_TURN && !this.ended && this.outbox.isEmpty; n++) {
@@ -115,7 +104,7 @@ export class ServerSession {
         return true;
       }
       // Checked on every read, frame or not: consuming fragments frees space too.
-      if (this.reader.writerSleeping()) this.wakeClient();
+      if (this.reader.writerSleeping()) this.output.wakeClient();
       if (bytes === undefined) {
         // Fragments of a big request are progress: the loop keeps spinning for the rest.
         if (this.reader.position() !== before) progressed = true;
@@ -124,7 +113,7 @@ export class ServerSession {
       progressed = true;
       this.handleFrame(bytes);
     }
-    this.wake.endBurst();
+    this.output.endBurst();
     return progressed;
   }
 
@@ -155,7 +144,7 @@ export class ServerSession {
   /** True when the session could make progress now (used to re-check before sleeping). */
   canProgress(): boolean {
     if (this.ended) return false;
-    if (!this.outbox.isEmpty) return this.flush();
+    if (!this.outbox.isEmpty) return this.output.flush();
     return this.reader.hasData();
   }
 
@@ -208,7 +197,7 @@ export class ServerSession {
     const { control, layout } = this.core;
     control.setEndCode(layout, this.slot, code);
     control.transition(layout, this.slot, SlotState.Serving, SlotState.Ended);
-    this.wake.ringNow();
+    this.output.ringNow();
     if (code !== ErrorCode.Unavailable || reason !== 'server stopping') {
       this.core.log(
         `session ${this.slot} (${this.describe()}) ended: ${errorCodeName(code)}: ${reason}`,
@@ -257,15 +246,12 @@ export class ServerSession {
       return;
     }
     this.core.requests++;
-    if (this.operatorOnly && !OPERATOR_REQUESTS.has(request.body.type)) {
-      this.sendError(
-        request.id,
-        new IpcError(
-          ErrorCode.PermissionDenied,
-          `${request.body.type} is not served in the operator slot (only ping, stats, get and list); every other slot is taken`,
-        ),
-      );
-      return;
+    if (this.operatorOnly) {
+      const refusal = operatorRefusal(request.body.type);
+      if (refusal) {
+        this.sendError(request.id, refusal);
+        return;
+      }
     }
     let answer: ResponseBody | Promise<ResponseBody>;
     try {
@@ -302,51 +288,15 @@ export class ServerSession {
   }
 
   private handshake(id: bigint, hello: Hello): void {
-    const version = Math.min(hello.protocolVersion, SERVER_PROTOCOL.max);
     this.label = [hello.clientName, hello.runtime].filter(Boolean).join(', ');
-    const refusal = this.refusal(version, hello);
-    if (refusal) {
-      this.sendError(id, refusal);
-      this.end(refusal.code, refusal.rawMessage);
+    const answer = helloAnswer(this.core, hello);
+    if (answer instanceof IpcError) {
+      this.sendError(id, answer);
+      this.end(answer.code, answer.rawMessage);
       return;
     }
     this.established = true;
-    const { options, layout, identity } = this.core;
-    this.sendBody(id, {
-      type: 'HelloOk',
-      value: {
-        protocolVersion: version,
-        serverVersion: this.core.version,
-        serverPid: identity.pid,
-        serverProcessStart: identity.start,
-        maxFrameBytes: BigInt(options.maxFrameBytes),
-        maxValueBytes: BigInt(options.maxValueBytes),
-        ringBytes: layout.ringBytes,
-      },
-    });
-  }
-
-  /** Why a Hello is refused (spec/messages.md#handshake), or undefined when it is accepted. */
-  private refusal(version: number, hello: Hello): IpcError | undefined {
-    if (version < Math.max(hello.minProtocolVersion, SERVER_PROTOCOL.min)) {
-      return new IpcError(
-        ErrorCode.VersionMismatch,
-        `server speaks protocol versions ${SERVER_PROTOCOL.min} to ${SERVER_PROTOCOL.max}`,
-      );
-    }
-    const secret = this.core.options.secret;
-    const given = hello.credentials;
-    if (
-      secret !== undefined &&
-      (given === undefined || given.length !== secret.length || !timingSafeEqual(given, secret))
-    ) {
-      return new IpcError(
-        ErrorCode.Unauthenticated,
-        'this server requires credentials, and these are missing or wrong',
-      );
-    }
-    if (this.core.stopping) return new IpcError(ErrorCode.Unavailable, 'the server is stopping');
-    return undefined;
+    this.sendBody(id, answer);
   }
 
   private subscribe(prefix: string): bigint {
@@ -366,22 +316,7 @@ export class ServerSession {
 
   private sendEvent(subscriptionId: bigint, event: StoreEvent): void {
     if (this.ended) return;
-    const frame = encodeFrame(this.core.builder, {
-      message: {
-        type: 'Event',
-        value: {
-          subscriptionId,
-          seq: event.seq,
-          kind: event.kind === 'delete' ? EventKind.Delete : EventKind.Upsert,
-          key: event.id,
-          value: event.json,
-          hlc: event.hlc,
-          actor: event.actor,
-          clock: event.clock,
-        },
-      },
-    });
-    this.send(frame);
+    this.output.event(subscriptionId, event);
     if (!this.ended && this.outbox.bytes > this.core.options.maxBacklogBytes) {
       this.cut(`subscriber fell behind: ${this.outbox.bytes} bytes of events unread`);
     }
@@ -389,69 +324,11 @@ export class ServerSession {
 
   private sendBody(id: bigint, body: ResponseBody): void {
     if (this.ended) return;
-    const frame = this.core.frames.encodeAnswer(id, body);
-    if (frame.length > this.core.options.maxFrameBytes) {
-      this.sendError(
-        id,
-        new IpcError(
-          ErrorCode.TooLarge,
-          `the answer would be ${frame.length} bytes, over the ${this.core.options.maxFrameBytes}-byte frame limit`,
-        ),
-      );
-      return;
-    }
-    this.send(frame);
+    this.output.answer(id, body);
   }
 
   private sendError(id: bigint, error: IpcError): void {
     if (this.ended) return;
-    const code = error.code === ErrorCode.Ok ? ErrorCode.Internal : error.code;
-    const message =
-      error.rawMessage.length > 4096 ? `${error.rawMessage.slice(0, 4096)}…` : error.rawMessage;
-    this.send(
-      encodeFrame(this.core.builder, {
-        message: { type: 'Response', value: { id, code, message } },
-      }),
-    );
-  }
-
-  /** Writes a frame, or queues what does not fit (a copy: the builder is reused). */
-  private send(frame: Uint8Array): void {
-    if (this.outbox.isEmpty) {
-      const sent = this.writer.writeSome(frame, 0);
-      this.publish();
-      if (sent === frame.length) return;
-      this.outbox.add(frame, sent);
-    } else {
-      this.outbox.add(frame, 0);
-    }
-    // Only output that had to be queued is counted and checked: not the path of an answer
-    // that fits in the ring.
-    if (this.core.spill.queued > this.core.options.maxOutboundBytes) this.core.shedOutbound();
-    // The loop may be asleep without having announced this backlog: make it look again.
-    this.core.kick();
-  }
-
-  private flush(): boolean {
-    const progressed = this.outbox.drain();
-    if (progressed) this.publish();
-    return progressed;
-  }
-
-  private publish(): void {
-    if (this.writer.publish()) this.wakeClient();
-  }
-
-  /** Rings the client's doorbell, once per burst of output (BurstWake). */
-  private wakeClient(): void {
-    this.wake.request();
-  }
-
-  /** True while the client announces a sleep on either of its rings. */
-  private clientSleeping(): boolean {
-    return (
-      Atomics.load(this.responseRing.control, RingView.readerSleepingWord) !== 0 ||
-      Atomics.load(this.requestRing.control, RingView.writerSleepingWord) !== 0
-    );
+    this.output.error(id, error);
   }
 }

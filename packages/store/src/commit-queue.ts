@@ -1,45 +1,27 @@
 // The write side of the store (spec/crdt.md#durability). lmdb-js commits asynchronous writes
 // in batches (one transaction per event turn) on its own thread; this queue adds what the CRDT
 // layer needs on top:
-// - an overlay of issued-but-uncommitted record versions, so a write that follows another
-//   write to the same key (before the first commits) builds on it instead of on stale data;
+// - an overlay of issued-but-uncommitted record versions (write-overlay.ts), so a write that
+//   follows another write to the same key (before the first commits) builds on it instead of
+//   on stale data;
 // - commit order: every call's changes get sequence numbers when issued, and are
 //   acknowledged and published to subscribers strictly in that order, once committed;
-// - a checkpoint of the sequence number and the clock, so both keep increasing across
-//   restarts without a metadata write per record.
+// - a checkpoint of the sequence number and the clock (clock-checkpoint.ts), so both keep
+//   increasing across restarts without a metadata write per record;
+// - commits in place, synchronously, for the writes of a server's pass (commitTogether).
 
-import type { Buffer } from 'node:buffer';
 import type { IpcError } from '@pluresdb-ipc/protocol';
-import { asBuffer } from './as-buffer.ts';
+import { BatchGroups } from './batch-groups.ts';
+import type { Change, CurrentVersion } from './change.ts';
 import type { ChangeFeed } from './change-feed.ts';
+import { ClockCheckpoint } from './clock-checkpoint.ts';
 import type { DataDir } from './data-dir.ts';
 import { DiskFullGuard } from './disk-full-guard.ts';
-import { FreeSpaceFloor, growthBound } from './free-space-floor.ts';
+import { FreeSpaceFloor, growthBound, onlyDeletes } from './free-space-floor.ts';
 import type { HybridClock } from './hlc.ts';
 import { storeError } from './store-errors.ts';
-import type { StoreOptions, WriteResult } from './types.ts';
-
-/** Where a record version lives: live records and tombstones are separate databases. */
-export type Location = 'records' | 'tombstones';
-
-/** One record's new version, ready to be written. */
-export interface Change {
-  readonly id: string;
-  readonly bytes: Buffer;
-  readonly live: boolean;
-  /** Where the version it replaces lives (`undefined` for a new key). */
-  readonly from: Location | undefined;
-  readonly hlc: bigint;
-  readonly actor: string;
-}
-
-/** The version of a record that writes build on. */
-export interface CurrentVersion {
-  /** The stored bytes; when `volatile`, valid only until the next LMDB read. */
-  readonly bytes: Buffer;
-  readonly location: Location;
-  readonly volatile: boolean;
-}
+import type { WriteResult } from './types.ts';
+import { WriteOverlay } from './write-overlay.ts';
 
 interface Issued {
   readonly changes: readonly Change[];
@@ -58,42 +40,22 @@ interface Issued {
   error?: unknown;
 }
 
-// The writes that share one lmdb-js transaction promise: positions [start, end) of the
-// issued list, counted from the queue's creation.
-interface Group {
-  readonly promise: Promise<boolean>;
-  readonly start: number;
-  end: number;
-}
-
 function noop(): void {}
-
-interface Pinned {
-  bytes: Buffer;
-  live: boolean;
-  refs: number;
-}
-
-// Sequence numbers are reserved in blocks: the checkpoint holds the end of the block, and a
-// reopened store continues from there, above anything issued before.
-const SEQ_BLOCK = 1 << 16;
-// The clock checkpoint is refreshed at most this often (ms of HLC time).
-const CLOCK_CHECKPOINT_MS = 1000;
 
 /** Issues writes, tracks them until they commit, and acknowledges them in order. */
 export class CommitQueue {
   readonly #data: DataDir;
   readonly #feed: ChangeFeed;
-  readonly #clock: HybridClock;
-  readonly #pinned = new Map<string, Pinned>();
+  readonly #overlay: WriteOverlay;
+  readonly #checkpoint: ClockCheckpoint;
   #issued: (Issued | undefined)[] = [];
   #head = 0;
   // How many entries were cut off the front of #issued so far (group positions are absolute).
   #trimmed = 0;
-  #group: Group | undefined;
+  readonly #batches = new BatchGroups((start, end, state, error) =>
+    this.#settle(start, end, state, error),
+  );
   #seq: number;
-  #seqCeiling: number;
-  #checkpointMs = 0;
   #failure: IpcError | undefined;
   #idle: (() => void)[] = [];
   #inFlight = 0;
@@ -101,7 +63,8 @@ export class CommitQueue {
   // as group positions are), else -1; and the changes held so far.
   #heldStart = -1;
   #held: Change[] = [];
-  readonly #commitNow: (() => boolean) | undefined;
+  // While commitTogether holds writes: what it was told tells whether anything else waits.
+  #nothingWaiting: (() => boolean) | undefined;
   readonly #inPlace: boolean;
   readonly #diskFull: DiskFullGuard;
   readonly #floor: FreeSpaceFloor;
@@ -112,8 +75,6 @@ export class CommitQueue {
   /**
    * @param inPlace whether writes may commit synchronously on the caller's thread (durability
    * `'process'`; with `'fsync'` that would hold the thread for the device's flush).
-   * @param commitNow asked when a write is issued with none pending: true commits it at once,
-   * synchronously (see {@link StoreOptions.commitNow}); absent, every write is batched.
    */
   constructor(
     data: DataDir,
@@ -121,15 +82,13 @@ export class CommitQueue {
     clock: HybridClock,
     seqCeiling: number,
     inPlace: boolean,
-    commitNow?: () => boolean,
   ) {
     this.#data = data;
     this.#feed = feed;
-    this.#clock = clock;
+    this.#overlay = new WriteOverlay(data);
+    this.#checkpoint = new ClockCheckpoint(data, clock, seqCeiling);
     this.#seq = seqCeiling;
-    this.#seqCeiling = seqCeiling;
     this.#inPlace = inPlace;
-    this.#commitNow = inPlace ? commitNow : undefined;
     this.#diskFull = new DiskFullGuard(data.path);
     this.#floor = new FreeSpaceFloor(data.path);
     this.#pageSize = (data.env.getStats() as { pageSize?: number }).pageSize ?? 4096;
@@ -152,22 +111,7 @@ export class CommitQueue {
 
   /** The version of `id` writes must build on: the newest issued one, else the committed one. */
   read(id: string): CurrentVersion | undefined {
-    const pinned = this.#pinned.get(id);
-    if (pinned !== undefined) {
-      return {
-        bytes: pinned.bytes,
-        location: pinned.live ? 'records' : 'tombstones',
-        volatile: false,
-      };
-    }
-    // lmdb-js's reused buffer: its `length` is set to the value's size, but its `byteLength`
-    // (what Buffer#equals and friends use) spans the whole shared buffer. Consumers go by
-    // `length` only.
-    const live = asBuffer(this.#data.records.getBinaryFast(id));
-    if (live !== undefined) return { bytes: live, location: 'records', volatile: true };
-    const dead = asBuffer(this.#data.tombstones.getBinaryFast(id));
-    if (dead !== undefined) return { bytes: dead, location: 'tombstones', volatile: true };
-    return undefined;
+    return this.#overlay.read(id);
   }
 
   /** {@link issue} for a single change. */
@@ -188,26 +132,21 @@ export class CommitQueue {
     const refusal = this.#floor.admit(growth, onlyDeletes(changes), this.#pendingGrowth);
     if (refusal !== undefined) return Promise.reject(refusal);
     const holding = this.#heldStart >= 0;
-    // The first write of a commitTogether call, too, may commit at once if nothing waits.
+    // A commitTogether call's writes commit at once, alone, until one is held: while nothing
+    // else waits (its caller says), none would join their commit.
     if (
+      holding &&
       this.#inFlight === 0 &&
-      (!holding || this.#held.length === 0) &&
-      this.#commitNow?.() === true
+      this.#held.length === 0 &&
+      this.#nothingWaiting?.() === true
     )
       return this.#commitInPlace(changes, result);
     let last: Promise<boolean> | undefined;
-    if (!holding) this.#checkpoint(changes.length);
+    if (!holding) this.#checkpoint.write(this.#seq, changes.length);
     for (const change of changes) {
       if (holding) this.#held.push(change);
       else last = this.#write(change);
-      const { id, bytes, live } = change;
-      const pinned = this.#pinned.get(id);
-      if (pinned === undefined) this.#pinned.set(id, { bytes, live, refs: 1 });
-      else {
-        pinned.bytes = bytes;
-        pinned.live = live;
-        pinned.refs++;
-      }
+      this.#overlay.pin(change);
     }
     const firstSeq = this.#seq + 1;
     this.#seq += changes.length;
@@ -230,35 +169,7 @@ export class CommitQueue {
     };
     this.#issued.push(issued);
     if (holding) return promise;
-    // lmdb-js hands every write of one transaction the same promise: settle them as a group,
-    // with one callback per transaction rather than one per write.
-    const group = this.#group;
-    if (group !== undefined && group.promise === last) {
-      group.end = this.#trimmed + this.#issued.length;
-    } else {
-      const end = this.#trimmed + this.#issued.length;
-      const fresh: Group = { promise: last as Promise<boolean>, start: end - 1, end };
-      this.#group = fresh;
-      const settle = (state: 'committed' | 'failed', error: unknown): void => {
-        if (this.#group === fresh) this.#group = undefined;
-        this.#settle(fresh.start, fresh.end, state, error);
-      };
-      fresh.promise.then(
-        () => settle('committed', undefined),
-        (error: unknown) => {
-          // lmdb-js rejects the writes of a failed batch with a generic error whose
-          // `commitError` promise is rejected with the cause right after. Left unhandled, that
-          // rejection ended the process (measured: a server in 'fsync' mode on a full disk).
-          const cause = commitErrorOf(error);
-          if (cause === undefined) settle('failed', error);
-          else
-            cause.then(
-              () => settle('failed', error),
-              (reason: unknown) => settle('failed', reason),
-            );
-        },
-      );
-    }
+    this.#batches.add(last as Promise<boolean>, this.#trimmed + this.#issued.length);
     return promise;
   }
 
@@ -268,16 +179,20 @@ export class CommitQueue {
    * pass over its clients in this, so pipelined writes share a commit without waiting for
    * lmdb-js's batch thread. Writes are held only when none is in flight (older ones must
    * commit first) and the durability mode allows commits in place; otherwise `fn` just runs.
+   * `nothingWaiting`, asked when `fn` issues a write while none is held, true commits that
+   * write at once, alone, instead of holding it (a server: no other request waits to be read).
    */
-  commitTogether<T>(fn: () => T): T {
+  commitTogether<T>(fn: () => T, nothingWaiting?: () => boolean): T {
     if (!this.#inPlace || this.#heldStart >= 0 || this.#inFlight > 0) return fn();
     // No allocation for a call that writes nothing: a server makes one per pass.
     this.#heldStart = this.#trimmed + this.#issued.length;
+    this.#nothingWaiting = nothingWaiting;
     try {
       return fn();
     } finally {
       const start = this.#heldStart;
       this.#heldStart = -1;
+      this.#nothingWaiting = undefined;
       if (this.#held.length > 0) {
         const changes = this.#held;
         this.#held = [];
@@ -310,17 +225,15 @@ export class CommitQueue {
   #commitSync(changes: readonly Change[], reserve: number): IpcError | undefined {
     const refusal = this.#diskFull.refusal();
     if (refusal !== undefined) return refusal;
-    const ceiling = this.#seqCeiling;
-    const checkpointMs = this.#checkpointMs;
+    this.#checkpoint.mark();
     try {
       this.#data.env.transactionSync(() => {
-        this.#checkpoint(reserve);
+        this.#checkpoint.write(this.#seq, reserve);
         for (const change of changes) this.#write(change);
       });
       return undefined;
     } catch (error) {
-      this.#seqCeiling = ceiling;
-      this.#checkpointMs = checkpointMs;
+      this.#checkpoint.rollback();
       this.#diskFull.failed();
       return storeError(error, this.#data.path, 'committing to');
     }
@@ -391,7 +304,7 @@ export class CommitQueue {
       issuedList[this.#head++] = undefined;
       this.#inFlight -= issued.changes.length;
       this.#pendingGrowth -= issued.growth;
-      for (const change of issued.changes) this.#unpin(change.id);
+      for (const change of issued.changes) this.#overlay.unpin(change.id);
       if (issued.state === 'committed') {
         if (this.#feed.size > 0) {
           for (let k = 0; k < issued.changes.length; k++) {
@@ -415,46 +328,8 @@ export class CommitQueue {
     }
   }
 
-  #unpin(id: string): void {
-    const pinned = this.#pinned.get(id);
-    if (pinned !== undefined && --pinned.refs === 0) this.#pinned.delete(id);
-  }
-
   /** The checkpoint to persist at close: the current sequence ceiling and clock. */
   finalCheckpoint(): string {
-    return JSON.stringify({ seq: String(this.#seqCeiling), hlc: String(this.#clock.last) });
+    return this.#checkpoint.final();
   }
-
-  // Issued before the changes, so it lands in the same transaction as the first of them.
-  #checkpoint(count: number): void {
-    const needSeq = this.#seq + count > this.#seqCeiling;
-    const needClock = this.#clock.lastMs >= this.#checkpointMs + CLOCK_CHECKPOINT_MS;
-    if (!needSeq && !needClock) return;
-    if (needSeq) this.#seqCeiling = this.#seq + count + SEQ_BLOCK;
-    this.#checkpointMs = this.#clock.lastMs;
-    const checkpoint = { seq: String(this.#seqCeiling), hlc: String(this.#clock.last) };
-    // A failure here fails the whole transaction, and is reported through the record writes.
-    this.#data.meta.put('clock', JSON.stringify(checkpoint)).catch(() => {});
-  }
-}
-
-function onlyDeletes(changes: readonly Change[]): boolean {
-  for (const change of changes) if (change.live) return false;
-  return true;
-}
-
-/** The promise lmdb-js attaches to a failed batch's errors, holding the cause, if any. */
-function commitErrorOf(error: unknown): Promise<unknown> | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const cause: unknown = Reflect.get(error, 'commitError');
-  return cause instanceof Promise ? cause : undefined;
-}
-
-/** Reads a clock checkpoint written by {@link CommitQueue}; zeros for a new store. */
-export function parseCheckpoint(text: string | undefined): { seq: number; hlc: bigint } {
-  if (text === undefined) return { seq: 0, hlc: 0n };
-  const value = JSON.parse(text) as { seq?: unknown; hlc?: unknown };
-  const seq = Number(value.seq);
-  const hlc = typeof value.hlc === 'string' ? BigInt(value.hlc) : 0n;
-  return { seq: Number.isSafeInteger(seq) && seq >= 0 ? seq : 0, hlc };
 }

@@ -100,3 +100,9 @@ export function growthBound(
   for (const change of changes) bytes += change.bytes.length + PAGES_PER_CHANGE * pageSize;
   return bytes;
 }
+
+/** True when every change deletes (a floor admits those near a full disk: see `admit`). */
+export function onlyDeletes(changes: readonly { readonly live: boolean }[]): boolean {
+  for (const change of changes) if (change.live) return false;
+  return true;
+}

@@ -1,7 +1,8 @@
 // openStore: validates options, opens and claims the data directory, and wires the parts.
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { ChangeFeed } from './change-feed.ts';
-import { CommitQueue, parseCheckpoint } from './commit-queue.ts';
+import { parseCheckpoint } from './clock-checkpoint.ts';
+import { CommitQueue } from './commit-queue.ts';
 import { closeDataDir, openDataDir } from './data-dir.ts';
 import { HybridClock } from './hlc.ts';
 import { checkActor } from './keys.ts';
@@ -55,7 +56,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const feed = new ChangeFeed(options.onListenerError ?? reportListenerError);
     // With fsync, a commit in place would hold the thread for the device's flush: always batch.
     const inPlace = durability === 'process';
-    const queue = new CommitQueue(data, feed, clock, checkpoint.seq, inPlace, options.commitNow);
+    const queue = new CommitQueue(data, feed, clock, checkpoint.seq, inPlace);
     const actor = options.actor ?? data.actor;
     return new Store({
       data,

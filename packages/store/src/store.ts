@@ -243,11 +243,14 @@ export class Store {
    * synchronous transaction, when it is done ([spec](../../../spec/crdt.md#durability)): each
    * resolves (and is published) only after that commit, so reads inside `fn` see none of them.
    * In `'fsync'` mode, or while earlier writes are still in flight, `fn` just runs and its
-   * writes batch as usual.
+   * writes batch as usual. `nothingWaiting` is asked when `fn` issues a write while none is
+   * held: true commits that write at once, alone (~11 µs, ~4 with `writemap`), instead of
+   * holding it for the end of `fn`; a server answers true when no other request waits to be
+   * read, so none would join the commit.
    */
-  commitTogether<T>(fn: () => T): T {
+  commitTogether<T>(fn: () => T, nothingWaiting?: () => boolean): T {
     this.#assertOpen();
-    return this.#parts.queue.commitTogether(fn);
+    return this.#parts.queue.commitTogether(fn, nothingWaiting);
   }
 
   /** Waits for issued writes, ends subscriptions, releases the directory. Idempotent. */

@@ -48,14 +48,6 @@ export interface StoreOptions {
   readonly wallClock?: () => number;
   /** Called when a subscriber's listener throws; default logs with `console.error`. */
   readonly onListenerError?: (error: unknown, event: StoreEvent) => void;
-  /**
-   * Asked, with durability `'process'`, when a write comes while no other write is pending:
-   * true commits it at once, synchronously (~11 µs, ~4 with `writemap`, the caller waiting),
-   * false batches it with whatever else this event turn writes, committed off the thread
-   * (~50 µs later, but many writes share one commit). A server answers true when no other
-   * request waits to be read. Default: always batch.
-   */
-  readonly commitNow?: () => boolean;
 }
 
 /** A record with its CRDT metadata, as {@link Store.getRecord} returns it. */

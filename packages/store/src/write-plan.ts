@@ -3,7 +3,7 @@
 // request that fails leaves the store unchanged (spec/crdt.md#batches).
 import type { Buffer } from 'node:buffer';
 import { IpcError } from '@pluresdb-ipc/protocol';
-import type { Change, CurrentVersion } from './commit-queue.ts';
+import type { Change, CurrentVersion } from './change.ts';
 import { applyDelete, mergeStates } from './crdt.ts';
 import { encodeLocalWrite, type LocalActor } from './fast-write.ts';
 import type { HybridClock } from './hlc.ts';

@@ -58,19 +58,22 @@ describe('commitTogether', () => {
     await reopened.close();
   });
 
-  it('commits a write at once while commitNow says nothing waits, holds the others', async () => {
+  it('commits a write at once while nothingWaiting says so, holds the others', async () => {
     let waiting = false;
-    const store = await openStore({ path: tempDir(), commitNow: () => !waiting });
+    const store = await openStore({ path: tempDir() });
     const events: string[] = [];
     store.subscribe({}, (event) => events.push(event.id));
-    const writes = store.commitTogether(() => {
-      const first = store.put('a', { v: 1 });
-      expect(store.get('a')).toEqual({ v: 1 });
-      waiting = true;
-      const second = store.put('b', { v: 2 });
-      expect(store.get('b')).toBeUndefined();
-      return [first, second];
-    });
+    const writes = store.commitTogether(
+      () => {
+        const first = store.put('a', { v: 1 });
+        expect(store.get('a')).toEqual({ v: 1 });
+        waiting = true;
+        const second = store.put('b', { v: 2 });
+        expect(store.get('b')).toBeUndefined();
+        return [first, second];
+      },
+      () => !waiting,
+    );
     expect(store.get('b')).toEqual({ v: 2 });
     expect(events).toEqual(['a', 'b']);
     await Promise.all(writes);
@@ -93,7 +96,7 @@ describe('commitTogether', () => {
 
   it('holds nothing while older writes are in flight, or with fsync, or nested', async () => {
     const store = await openStore({ path: tempDir() });
-    // Batched (no commitNow): in flight until lmdb-js commits it.
+    // Batched (outside commitTogether): in flight until lmdb-js commits it.
     const older = store.put('a', { v: 1 });
     const newer = store.commitTogether(() => store.patch('a', { w: 2 }));
     expect(store.stats().pendingWrites).toBe(2);

@@ -28,7 +28,7 @@ describe(`crash (kill -9), base seed ${baseSeed}`, () => {
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const seed = baseSeed + rep;
     const durability = rep % 2 === 0 ? 'process' : 'fsync';
-    // 'process' runs cycle through the ways to commit: batched, half in place (commitNow) or
+    // 'process' runs cycle through the ways to commit: batched, half in place (commitTogether told nothing waits) or
     // held by commitTogether, each with pwrite and with the writable memory map.
     const [commits, map] =
       durability === 'fsync'

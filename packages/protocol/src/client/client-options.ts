@@ -88,6 +88,3 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     operator: options.operator ?? false,
   };
 }
-
-/** How long a side sleeps at most before it checks its peer's liveness, in ms. */
-export const LIVENESS_CHECK_MS = 200;

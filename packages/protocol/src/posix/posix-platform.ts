@@ -12,6 +12,8 @@ export interface HostServices {
   readonly runtime: string;
   /** Reads a small text file (for /proc), undefined when it cannot. */
   readonly readTextFile: ReadTextFile;
+  /** True while some process has `pid` (see {@link Platform.pidExists}). */
+  pidExists(pid: number): boolean;
   /** Lets timers and I/O run (a macrotask turn), then resolves. */
   yieldToEventLoop(): Promise<void>;
   /**
@@ -39,6 +41,7 @@ export function posixPlatform(libc: LibcCalls, host: HostServices): Platform {
     userId: () => libc.geteuid(),
     self: () => self,
     isAlive: (identity) => procIsAlive(host.readTextFile, identity),
+    pidExists: (pid) => host.pidExists(pid),
     openSegment: (name) => sharedSegment(PosixSegment.open(libc, name)),
     createSegment: (name, size) => sharedSegment(PosixSegment.create(libc, name, size, true)),
     unlinkSegment: (name) => PosixSegment.unlink(libc, name),

@@ -43,6 +43,12 @@ export interface Platform {
   self(): ProcessIdentity;
   /** True while the process `identity` names still runs (same pid and same start time). */
   isAlive(identity: ProcessIdentity): boolean;
+  /**
+   * True while some process has `pid`: the cheap check (`kill(pid, 0)`; a process of another
+   * user counts), which cannot tell a reused pid from the process it knew ({@link isAlive}
+   * can, by reading /proc).
+   */
+  pidExists(pid: number): boolean;
   /** Maps an existing segment, whatever its size. Missing: IpcError `Unavailable`. */
   openSegment(name: string): SharedSegment;
   /** Creates (mode 0600, exclusive) and maps a segment with its pages reserved. */
