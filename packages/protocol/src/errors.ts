@@ -1,5 +1,9 @@
 import { ErrorCode, errorCodeName } from './gen/types.ts';
 
+// Re-exported so that wire/, which gen/ is built on, names the codes without importing gen/
+// (the layers: wire/ < gen/ < codec/, see codec/frame-codec.ts).
+export { ErrorCode };
+
 /** Options accepted by {@link IpcError}'s constructor. */
 export interface IpcErrorOptions {
   /** The underlying error (OS error, store error, verifier failure...). */

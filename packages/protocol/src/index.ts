@@ -20,6 +20,7 @@ export {
   parseDocument,
 } from './client/json-values.ts';
 export type { ChangeEvent, WatchOptions } from './client/watch-queue.ts';
+export { FrameCodec } from './codec/frame-codec.ts';
 export type * from './descriptor.ts';
 export { IpcError, type IpcErrorOptions } from './errors.ts';
 export { schemaDescriptor } from './gen/descriptors.ts';
@@ -76,20 +77,6 @@ export {
 export { MAX_SLEEP_MS, SPIN_SLICE_MS } from './transport/wait-timing.ts';
 export { now, POLLS_PER_CLOCK_READ } from './wire/clock.ts';
 export { FrameBuilder } from './wire/frame-builder.ts';
-export {
-  getAnswerCodec,
-  type KeyRequestType,
-  type KeyValueRequestType,
-  keyRequestCodec,
-  keyValueRequestCodec,
-  okAnswer,
-  pingRequestCodec,
-  pongAnswerCodec,
-} from './wire/hot-frames.ts';
-export { IdFrameCodec, type IdPrototype } from './wire/id-frame.ts';
-export { KeyValueFrameCodec } from './wire/key-value-frame.ts';
 export { WireReader } from './wire/reader.ts';
-export { TailFrameCodec, type TailKind, type TailPrototype } from './wire/tail-frame.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';
 export { defaultVerifyLimits, Verifier, type VerifyLimits } from './wire/verifier.ts';
-export { WriteAnswerCodec } from './wire/write-answer-frame.ts';

@@ -7,16 +7,12 @@ import {
   ControlView,
   ErrorCode,
   FrameBuilder,
-  getAnswerCodec,
+  FrameCodec,
   HeaderWord,
   type IpcError,
-  keyRequestCodec,
-  keyValueRequestCodec,
   now,
   type Platform,
   type ProcessIdentity,
-  pingRequestCodec,
-  pongAnswerCodec,
   ringDoorbell,
   type SegmentLayout,
   ServerState,
@@ -24,7 +20,6 @@ import {
   SlotState,
   SlotWord,
   SpillBuffers,
-  WriteAnswerCodec,
 } from '@pluresdb-ipc/protocol';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { channelLayout } from './channel-layout.ts';
@@ -57,12 +52,7 @@ const version: string = JSON.parse(
 /** A running server. */
 export class IpcServer extends ServingLoop implements ServerCore {
   readonly builder = new FrameBuilder(4096);
-  readonly getAnswers = getAnswerCodec();
-  readonly getRequests = keyRequestCodec('Get');
-  readonly putRequests = keyValueRequestCodec('Put');
-  readonly writeAnswers = new WriteAnswerCodec();
-  readonly pingRequests = pingRequestCodec();
-  readonly pongAnswers = pongAnswerCodec();
+  readonly frames = new FrameCodec(this.builder);
   readonly spill = new SpillBuffers(SPILL_RETAIN_BYTES);
   readonly identity: ProcessIdentity;
   readonly version = version;
@@ -78,9 +68,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
       this.builder.release();
       this.spill.release();
       // The request decoders keep a view of the last frame's buffer (a big put's, say).
-      this.getRequests.forget();
-      this.putRequests.forget();
-      this.pingRequests.forget();
+      this.frames.forget();
     },
     trim: mallocTrim,
   });

@@ -3,14 +3,11 @@ import type {
   AsyncFutex,
   ControlView,
   FrameBuilder,
-  IdFrameCodec,
+  FrameCodec,
   IpcError,
-  KeyValueFrameCodec,
   ProcessIdentity,
   SegmentLayout,
   SpillBuffers,
-  TailFrameCodec,
-  WriteAnswerCodec,
 } from '@pluresdb-ipc/protocol';
 import type { Store } from '@pluresdb-ipc/store';
 import type { ResolvedServeOptions } from './server-options.ts';
@@ -24,18 +21,8 @@ export interface ServerCore {
   readonly store: Store;
   /** One builder for every frame the server encodes (each is copied out at once). */
   readonly builder: FrameBuilder;
-  /** A get's answer with a value, encoded by writing only the id and the value. */
-  readonly getAnswers: TailFrameCodec<Uint8Array>;
-  /** Get requests, decoded without the generic verifier and decoder. */
-  readonly getRequests: TailFrameCodec<string>;
-  /** Put requests, decoded the same way (KeyValueFrameCodec). */
-  readonly putRequests: KeyValueFrameCodec;
-  /** A write's answer, encoded by writing only the id, timestamp and count. */
-  readonly writeAnswers: WriteAnswerCodec;
-  /** Pings without a payload, decoded by comparing a frame made once (IdFrameCodec). */
-  readonly pingRequests: IdFrameCodec;
-  /** Their pongs, encoded by writing only the id. */
-  readonly pongAnswers: IdFrameCodec;
+  /** Decodes requests and encodes answers, the hottest (get, put, ping) through templates. */
+  readonly frames: FrameCodec;
   /** Reused buffers for big frames waiting for room in a ring. */
   readonly spill: SpillBuffers;
   readonly identity: ProcessIdentity;

@@ -230,12 +230,7 @@ export class ServerSession {
   private handleFrame(bytes: Uint8Array): void {
     let request: Request;
     try {
-      const message = (
-        this.core.getRequests.decode(bytes, this.limits) ??
-        this.core.putRequests.decode(bytes, this.limits) ??
-        this.core.pingRequests.decode(bytes, this.limits) ??
-        decodeFrame(bytes, this.limits)
-      ).message;
+      const message = this.core.frames.decodeRequest(bytes, this.limits).message;
       if (message.type !== 'Request')
         throw new IpcError(ErrorCode.Malformed, `a client sent a ${message.type}`);
       request = message.value;

@@ -1,14 +1,13 @@
 // What a session writes to its client (spec/transport.md#back-pressure): answers, errors and
-// events, encoded (the hot answers through the codecs that write only what varies) and written
-// to the response ring, or queued when they do not fit; and the client's doorbell, rung once
-// per burst of output (BurstWake).
+// events, encoded (answers through the server's FrameCodec, the hot ones by writing only what
+// varies) and written to the response ring, or queued when they do not fit; and the client's
+// doorbell, rung once per burst of output (BurstWake).
 import {
   ErrorCode,
   EventKind,
   encodeFrame,
   IpcError,
   Outbox,
-  okAnswer,
   type ResponseBody,
   RingView,
   RingWriter,
@@ -48,7 +47,7 @@ export class SessionOutput {
 
   /** Sends the answer `body` to request `id` (`TooLarge` instead when it would not fit a frame). */
   answer(id: bigint, body: ResponseBody): void {
-    const frame = this.encodeAnswer(id, body);
+    const frame = this.core.frames.encodeAnswer(id, body);
     if (frame.length > this.core.options.maxFrameBytes) {
       this.error(
         id,
@@ -114,22 +113,6 @@ export class SessionOutput {
   /** Rings the client's doorbell now (the session ended). */
   ringNow(): void {
     this.wake.ringNow();
-  }
-
-  /** The answer's frame: the hot ones through the codecs that write only what varies. */
-  private encodeAnswer(id: bigint, body: ResponseBody): Uint8Array {
-    const { builder } = this.core;
-    switch (body.type) {
-      case 'GetResult':
-        if (body.value.value === undefined) break;
-        return this.core.getAnswers.encode(builder, id, body.value.value);
-      case 'WriteResult':
-        return this.core.writeAnswers.encode(builder, id, body.value.hlc, body.value.count);
-      case 'Pong':
-        if (body.value.payload !== undefined) break;
-        return this.core.pongAnswers.encode(builder, id);
-    }
-    return encodeFrame(builder, okAnswer(id, body));
   }
 
   /** Writes a frame, or queues what does not fit (a copy: the builder is reused). */

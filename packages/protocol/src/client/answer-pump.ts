@@ -4,14 +4,13 @@
 // ends the session when the server ended it, stopped or died
 // (spec/transport.md#spin-window-and-timeouts). The request bookkeeping (client-core.ts)
 // builds on it.
+import { FrameCodec } from '../codec/frame-codec.ts';
 import { IpcError } from '../errors.ts';
-import { decodeFrame } from '../gen/readers.ts';
-import { ErrorCode, type Event } from '../gen/types.ts';
+import { ErrorCode, type Event, type Frame } from '../gen/types.ts';
 import type { Platform } from '../transport/platform.ts';
 import { MAX_SLEEP_MS, SPIN_SLICE_MS } from '../transport/wait-timing.ts';
 import { now, POLLS_PER_CLOCK_READ } from '../wire/clock.ts';
-import { getAnswerCodec, pongAnswerCodec } from '../wire/hot-frames.ts';
-import { WriteAnswerCodec } from '../wire/write-answer-frame.ts';
+import { FrameBuilder } from '../wire/frame-builder.ts';
 import { ClientConnection } from './client-connection.ts';
 import type { ConnectOptions } from './client-options.ts';
 import type { ClientSession } from './client-session.ts';
@@ -32,12 +31,8 @@ export abstract class AnswerPump extends ClientConnection {
   protected readonly pending: PendingCalls;
   protected readonly spinBudget: SpinBudget;
   protected readonly subscriptions = new Map<bigint, SubscriptionSink>();
-  /** Reads a get's answer without the generic verifier and decoder (see TailFrameCodec). */
-  private readonly answers = getAnswerCodec();
-  /** Reads a write's answer the same way (see WriteAnswerCodec). */
-  private readonly writeAnswers = new WriteAnswerCodec();
-  /** Reads a pong without a payload the same way (see IdFrameCodec). */
-  private readonly pongs = pongAnswerCodec();
+  /** Decodes answers here and encodes requests (client-core.ts), the hottest through templates. */
+  protected readonly frames = new FrameCodec(new FrameBuilder(1024));
   protected pumping: Promise<void> | undefined;
   protected timedOutWaits = 0;
 
@@ -75,14 +70,9 @@ export abstract class AnswerPump extends ClientConnection {
         break;
       }
       progressed = true;
-      let message: ReturnType<typeof decodeFrame>['message'];
+      let message: Frame['message'];
       try {
-        message = (
-          this.answers.decode(bytes, this.limits) ??
-          this.writeAnswers.decode(bytes, this.limits) ??
-          this.pongs.decode(bytes, this.limits) ??
-          decodeFrame(bytes, this.limits)
-        ).message;
+        message = this.frames.decodeAnswer(bytes, this.limits).message;
       } catch (error) {
         this.lose(session, IpcError.from(error, ErrorCode.Malformed));
         return true;

@@ -6,17 +6,13 @@ import { ErrorCode, type RequestBody, type Response, type ResponseBody } from '.
 import type { AbortSignalLike } from '../transport/platform.ts';
 import { MAX_SLEEP_MS } from '../transport/wait-timing.ts';
 import { now } from '../wire/clock.ts';
-import { FrameBuilder } from '../wire/frame-builder.ts';
 import { AnswerPump, type SubscriptionSink } from './answer-pump.ts';
 import type { CallOptions } from './client-options.ts';
 import { type ClientSession, remaining } from './client-session.ts';
 import { type Answer, type AnswerHandling, answerAsIs, PendingRequest } from './pending-request.ts';
-import { RequestFrames } from './request-frames.ts';
 
 /** The client core; `IpcClient` adds the typed operations on top. */
 export class ClientCore extends AnswerPump {
-  private readonly requests = new RequestFrames(new FrameBuilder(1024));
-
   /** Establishes the first session; throws `Unavailable` when no server runs. */
   protected async start(): Promise<void> {
     await this.establish();
@@ -189,7 +185,7 @@ export class ClientCore extends AnswerPump {
 
   /** Encodes a request; refuses (sending nothing) a frame over the session's limit. */
   protected encode(id: number, body: RequestBody, session: ClientSession): Uint8Array {
-    const frame = this.requests.encode(id, body);
+    const frame = this.frames.encodeRequest(id, body);
     const limit = Number(this.sessionTerms?.maxFrameBytes ?? session.header.maxFrameBytes);
     if (frame.length > limit) {
       throw new IpcError(

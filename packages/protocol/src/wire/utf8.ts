@@ -1,8 +1,7 @@
 // UTF-8 helpers tuned for the short ASCII keys that dominate requests (shared BRIEF §3:
 // TextEncoder costs ~455 ns on a 16-byte key, a plain loop ~76 ns).
 
-import { IpcError } from '../errors.ts';
-import { ErrorCode } from '../gen/types.ts';
+import { ErrorCode, IpcError } from '../errors.ts';
 
 /** The WHATWG text codecs every supported runtime (Node, Bun, Deno) provides globally. */
 interface TextCodecs {

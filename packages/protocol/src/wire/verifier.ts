@@ -1,5 +1,4 @@
-import { IpcError } from '../errors.ts';
-import { ErrorCode } from '../gen/types.ts';
+import { ErrorCode, IpcError } from '../errors.ts';
 import { readI32, readU16, readU32 } from './little-endian.ts';
 import { isWellFormedUtf8 } from './utf8.ts';
 

@@ -1,5 +1,5 @@
-// The property every fast decoder (TailFrameCodec, KeyValueFrameCodec, WriteAnswerCodec) must
-// hold, fuzzed: a frame it recognises is one the verifier accepts, read as decodeFrame reads it.
+// The property every template (src/codec/frame-template.ts) and the facade's decoders must
+// hold, fuzzed: a frame recognised is one the verifier accepts, read as decodeFrame reads it.
 import { expect } from 'vitest';
 import { decodeFrame } from '../../src/gen/readers.ts';
 import type { Frame } from '../../src/gen/types.ts';

@@ -1,16 +1,21 @@
-// KeyValueFrameCodec (put and patch requests) and WriteAnswerCodec (a write's answer) must
-// write exactly what the generic writers write (which the golden vectors pin to flatc), read
-// back exactly what decodeFrame reads, and recognise nothing the verifier would refuse
-// (fuzzed), as TailFrameCodec must (tail-frame.test.ts).
+// The templates of put and patch requests (a value and then a key ending the frame, with an
+// offset to the key in front) and of a write's answer (scalars only) must write exactly what
+// the generic writers write (which the golden vectors pin to flatc), read back exactly what
+// decodeFrame reads, and recognise nothing the verifier would refuse (fuzzed), as a get's must
+// (get-frames.test.ts).
 import { describe, expect, it } from 'vitest';
+import {
+  type FrameShape,
+  PATCH_REQUEST,
+  PUT_REQUEST,
+  WRITE_ANSWER,
+} from '../src/codec/frame-shapes.ts';
+import { FrameTemplate } from '../src/codec/frame-template.ts';
 import { decodeFrame } from '../src/gen/readers.ts';
 import { ErrorCode, type Frame } from '../src/gen/types.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
-import { keyValueRequestCodec } from '../src/wire/hot-frames.ts';
-import { KeyValueFrameCodec } from '../src/wire/key-value-frame.ts';
 import { defaultVerifyLimits } from '../src/wire/verifier.ts';
-import { WriteAnswerCodec } from '../src/wire/write-answer-frame.ts';
 import { fuzzFastDecoders } from './fuzz/fast-decode-fuzz.ts';
 
 const putRequest = (id: bigint, key: string, value: Uint8Array): Frame => ({
@@ -50,13 +55,13 @@ const ids: (number | bigint)[] = [
   2n ** 64n - 1n,
 ];
 
-describe('KeyValueFrameCodec', () => {
+describe('put and patch templates', () => {
   it('writes put and patch requests byte for byte as the generic writers, over key and value lengths', () => {
     const differing: string[] = [];
     const builder = new FrameBuilder(64);
     for (const [codec, prototype] of [
-      [keyValueRequestCodec('Put'), putRequest],
-      [keyValueRequestCodec('Patch'), patchRequest],
+      [new FrameTemplate(PUT_REQUEST), putRequest],
+      [new FrameTemplate(PATCH_REQUEST), patchRequest],
     ] as const) {
       for (let keyLength = 0; keyLength <= 40; keyLength++) {
         const key = 'k'.repeat(keyLength);
@@ -74,7 +79,7 @@ describe('KeyValueFrameCodec', () => {
   });
 
   it('overwrites longer earlier frames completely, and encodes keys that are not ASCII', () => {
-    const codec = keyValueRequestCodec('Put');
+    const codec = new FrameTemplate(PUT_REQUEST);
     const builder = new FrameBuilder(64);
     const cases: [string, number][] = [
       ['x'.repeat(90), 300],
@@ -92,7 +97,7 @@ describe('KeyValueFrameCodec', () => {
   });
 
   it('leaves id 0 and big frames to the generic writers', () => {
-    const codec = keyValueRequestCodec('Put');
+    const codec = new FrameTemplate(PUT_REQUEST);
     const builder = new FrameBuilder(64);
     const big = sampleValue(70_000);
     expect(codec.encode(builder, 0, 'k', big)).toEqual(generic(putRequest(0n, 'k', big)));
@@ -101,19 +106,35 @@ describe('KeyValueFrameCodec', () => {
     expect(codec.encode(builder, 0, 'k', small)).toEqual(generic(putRequest(0n, 'k', small)));
   });
 
-  it('refuses a prototype whose frames do not end with the key and value', () => {
+  it('refuses a shape whose frames do not end with the key and value', () => {
+    const shape = (
+      frame: FrameShape<string, Uint8Array>['frame'],
+    ): FrameShape<string, Uint8Array> => ({
+      name: 'put',
+      fields: ['string', 'bytes'],
+      frame,
+    });
     const fixedValue = (id: bigint, key: string, _value: Uint8Array): Frame =>
       putRequest(id, key, sampleValue(3));
-    expect(() => new KeyValueFrameCodec(fixedValue)).toThrow(/do not end with the value/);
+    expect(() => new FrameTemplate(shape(fixedValue))).toThrow(/do not end with their strings/);
     const noId = (_id: bigint, key: string, value: Uint8Array): Frame => putRequest(1n, key, value);
-    expect(() => new KeyValueFrameCodec(noId)).toThrow(/no u64 id/);
+    expect(() => new FrameTemplate(shape(noId))).toThrow(/no u64 id/);
     const fixedKey = (id: bigint, _key: string, value: Uint8Array): Frame =>
       putRequest(id, 'key', value);
-    expect(() => new KeyValueFrameCodec(fixedKey)).toThrow(/KeyValueFrameCodec/);
+    expect(() => new FrameTemplate(shape(fixedKey))).toThrow(/put: the writers' frames/);
+    // The fields given in the wrong order: the value's bytes where the key's string should be.
+    const swapped: FrameShape<Uint8Array, string> = {
+      name: 'put',
+      fields: ['bytes', 'string'],
+      frame: (id, value, key) => putRequest(id, key, value),
+    };
+    expect(new FrameTemplate(swapped).encode(new FrameBuilder(64), 9, sampleValue(5), 'k')).toEqual(
+      generic(putRequest(9n, 'k', sampleValue(5))),
+    );
   });
 
   it('reads back what decodeFrame reads, over key and value lengths', () => {
-    const codec = keyValueRequestCodec('Put');
+    const codec = new FrameTemplate(PUT_REQUEST);
     const builder = new FrameBuilder(64);
     for (let keyLength = 0; keyLength <= 24; keyLength++) {
       const key = keyLength % 3 === 0 ? 'é'.repeat(keyLength >> 1) : 'k'.repeat(keyLength);
@@ -126,7 +147,7 @@ describe('KeyValueFrameCodec', () => {
   });
 
   it('leaves frames of other shapes and limits to the generic path', () => {
-    const codec = keyValueRequestCodec('Put');
+    const codec = new FrameTemplate(PUT_REQUEST);
     const builder = new FrameBuilder(64);
     const others: Frame[] = [
       putRequest(0n, 'key', sampleValue(3)),
@@ -150,9 +171,9 @@ describe('KeyValueFrameCodec', () => {
   });
 });
 
-describe('WriteAnswerCodec', () => {
+describe('write answer template', () => {
   it('writes answers byte for byte as the generic writers, zero fields included', () => {
-    const codec = new WriteAnswerCodec();
+    const codec = new FrameTemplate(WRITE_ANSWER);
     const builder = new FrameBuilder(64);
     const hlcs = [0n, 1n, 2n ** 32n, 0x0196_2f3a_1c00_0001n, 2n ** 64n - 1n];
     const counts = [0, 1, 2, 255, 2 ** 31, 2 ** 32 - 1];
@@ -167,7 +188,7 @@ describe('WriteAnswerCodec', () => {
   });
 
   it('reads back what decodeFrame reads, and leaves other layouts to it', () => {
-    const codec = new WriteAnswerCodec();
+    const codec = new FrameTemplate(WRITE_ANSWER);
     const builder = new FrameBuilder(64);
     for (const [id, hlc, count] of [
       [1n, 5n, 1],
@@ -184,10 +205,10 @@ describe('WriteAnswerCodec', () => {
   });
 });
 
-describe('put and write-answer codecs, fuzzed', () => {
+describe('put and write-answer templates, fuzzed', () => {
   it('recognise only frames the verifier accepts, and read them as decodeFrame does', () => {
-    const puts = keyValueRequestCodec('Put');
-    const answers = new WriteAnswerCodec();
+    const puts = new FrameTemplate(PUT_REQUEST);
+    const answers = new FrameTemplate(WRITE_ANSWER);
     const builder = new FrameBuilder(64);
     const json = new TextEncoder().encode('{"name":"ada","n":1}');
     const seeds = [

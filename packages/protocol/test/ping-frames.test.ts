@@ -1,15 +1,15 @@
-// IdFrameCodec (a ping and a pong without a payload) must write exactly what the generic
-// writers write (which the golden vectors request-ping-empty and response-pong-empty pin to
-// flatc), read back exactly what decodeFrame reads, and recognise nothing the verifier would
-// refuse (fuzzed), as the other fixed-part codecs must (tail-frame.test.ts,
-// key-value-frame.test.ts).
+// The templates of a ping and a pong without a payload (only the id varies) must write exactly
+// what the generic writers write (which the golden vectors request-ping-empty and
+// response-pong-empty pin to flatc), read back exactly what decodeFrame reads, and recognise
+// nothing the verifier would refuse (fuzzed), as the other templates must (get-frames.test.ts,
+// put-frames.test.ts).
 import { describe, expect, it } from 'vitest';
+import { PING_REQUEST, PONG_ANSWER } from '../src/codec/frame-shapes.ts';
+import { FrameTemplate } from '../src/codec/frame-template.ts';
 import { decodeFrame } from '../src/gen/readers.ts';
 import { ErrorCode, type Frame } from '../src/gen/types.ts';
 import { encodeFrame } from '../src/gen/writers.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
-import { pingRequestCodec, pongAnswerCodec } from '../src/wire/hot-frames.ts';
-import { IdFrameCodec } from '../src/wire/id-frame.ts';
 import { defaultVerifyLimits } from '../src/wire/verifier.ts';
 import { fuzzFastDecoders } from './fuzz/fast-decode-fuzz.ts';
 
@@ -29,22 +29,24 @@ function generic(frame: Frame): Uint8Array {
   return encodeFrame(new FrameBuilder(64), frame).slice();
 }
 
-describe('IdFrameCodec', () => {
+describe('ping and pong templates', () => {
   it('writes pings and pongs byte for byte as the generic writers, id 0 included', () => {
     const builder = new FrameBuilder(64);
-    const pings = pingRequestCodec();
-    const pongs = pongAnswerCodec();
+    const pings = new FrameTemplate(PING_REQUEST);
+    const pongs = new FrameTemplate(PONG_ANSWER);
     for (const id of ids) {
-      expect(pings.encode(builder, id).slice()).toEqual(generic(ping(id)));
-      expect(pongs.encode(builder, id).slice()).toEqual(generic(pong(id)));
+      expect(pings.encode(builder, id, undefined, undefined).slice()).toEqual(generic(ping(id)));
+      expect(pongs.encode(builder, id, undefined, undefined).slice()).toEqual(generic(pong(id)));
     }
     // The client passes its ids as numbers.
-    expect(pings.encode(builder, 2 ** 40 + 3).slice()).toEqual(generic(ping(2n ** 40n + 3n)));
+    expect(pings.encode(builder, 2 ** 40 + 3, undefined, undefined).slice()).toEqual(
+      generic(ping(2n ** 40n + 3n)),
+    );
   });
 
   it('reads back what decodeFrame reads, and leaves every other layout to it', () => {
-    const pings = pingRequestCodec();
-    const pongs = pongAnswerCodec();
+    const pings = new FrameTemplate(PING_REQUEST);
+    const pongs = new FrameTemplate(PONG_ANSWER);
     for (const id of ids.filter((id) => id !== 0n)) {
       const request = generic(ping(id));
       const answer = generic(pong(id));
@@ -66,14 +68,16 @@ describe('IdFrameCodec', () => {
     expect(pings.decode(generic(ping(3n)), { ...limits, maxBytes: 16 })).toBeUndefined();
   });
 
-  it('refuses a prototype whose frames vary in more than the id', () => {
+  it('refuses a shape whose frames vary in more than the id', () => {
     const echo = (id: bigint): Frame => ping(id, new Uint8Array(new BigUint64Array([id]).buffer));
-    expect(() => new IdFrameCodec(echo)).toThrow(/IdFrameCodec: the writers' frames differ/);
+    expect(() => new FrameTemplate({ name: 'echo', fields: [], frame: echo })).toThrow(
+      /echo: the writers' frames differ/,
+    );
   });
 
   it('recognises only frames the verifier accepts, read as decodeFrame reads them (fuzzed)', () => {
-    const pings = pingRequestCodec();
-    const pongs = pongAnswerCodec();
+    const pings = new FrameTemplate(PING_REQUEST);
+    const pongs = new FrameTemplate(PONG_ANSWER);
     const seeds = [
       generic(ping(1n)),
       generic(ping(2n ** 35n)),
