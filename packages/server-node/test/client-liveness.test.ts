@@ -17,7 +17,7 @@ afterEach(() => {
 
 function setup(running: ReadonlySet<number>) {
   const layout = channelLayout({ maxClients: 4, ringBytes: 4096 });
-  const control = new ControlView(new SharedArrayBuffer(layout.segmentBytes) as ArrayBuffer);
+  const control = new ControlView(new ArrayBuffer(layout.segmentBytes));
   const cheap: number[] = [];
   const full: number[] = [];
   const platform = {
