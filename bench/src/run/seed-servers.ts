@@ -1,5 +1,5 @@
 // Writes the run's documents into every server's store through its own protocol.
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { httpClient } from '../baselines/http-client.ts';
 import { udsTarget } from '../baselines/uds-client.ts';
 import { documentOfSize } from '../client/documents.ts';
@@ -8,7 +8,7 @@ import { seed } from './plan.ts';
 
 /** Seeds the IPC, HTTP and Unix-socket servers at these endpoints. */
 export async function seedServers(ipc: Endpoint, http: Endpoint, uds: Endpoint): Promise<void> {
-  const client = await IPCClient.connect(ipc.channel ?? '', { clientName: 'bench-seed' });
+  const client = await connect(ipc.channel ?? '', { clientName: 'bench-seed' });
   const web = httpClient(http.httpPort ?? 0, 4);
   const socket = await udsTarget(uds.udsPath ?? '', 1);
   try {
