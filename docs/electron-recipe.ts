@@ -10,7 +10,13 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ErrorCode, IPCClient, IpcError, type JsonObject } from '@pluresdb-ipc/client-node';
+import {
+  connect,
+  ErrorCode,
+  type IpcClient,
+  IpcError,
+  type JsonObject,
+} from '@pluresdb-ipc/client-node';
 
 /** The part of Electron's `app` used here. */
 export interface ElectronApp {
@@ -175,9 +181,9 @@ async function stopLeftoverServer(
   clientName: string,
   log: (line: string) => void,
 ): Promise<void> {
-  let probe: IPCClient;
+  let probe: IpcClient;
   try {
-    probe = await IPCClient.connect(channel, {
+    probe = await connect(channel, {
       clientName,
       connectTimeoutMs: 2_000,
       reconnect: { enabled: false },
@@ -271,7 +277,7 @@ function limit(value: unknown): number | undefined {
 /** The running database of the app. */
 export interface Database {
   /** The client (main process only). */
-  readonly client: IPCClient;
+  readonly client: IpcClient;
   /** Closes the client, then stops the server and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -293,7 +299,7 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
   );
   await server.start();
   // Reconnects on its own after a server restart; calls made meanwhile wait (up to timeoutMs).
-  const client = await IPCClient.connect(channel, { clientName, timeoutMs: 10_000 });
+  const client = await connect(channel, { clientName, timeoutMs: 10_000 });
 
   let closing = false;
   const watches = new Map<number, AbortController>();

@@ -1,6 +1,6 @@
 // The Bun driver: serves the conformance suite's commands with @pluresdb-ipc/client-bun.
 // Run: bun drivers/bun.ts (from conformance/).
-import { IPCClient } from '@pluresdb-ipc/client-bun';
+import { connect } from '@pluresdb-ipc/client-bun';
 import { runDriver } from '../src/harness/run-driver.ts';
 
-await runDriver((channel, options) => IPCClient.connect(channel, options), 'bun');
+await runDriver(connect, 'bun');

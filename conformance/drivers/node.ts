@@ -1,6 +1,6 @@
 // The Node driver: serves the conformance suite's commands with @pluresdb-ipc/client-node.
 // Run: node --import tsx drivers/node.ts (from conformance/).
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { runDriver } from '../src/harness/run-driver.ts';
 
-await runDriver((channel, options) => IPCClient.connect(channel, options), 'node');
+await runDriver(connect, 'node');

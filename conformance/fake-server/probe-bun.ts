@@ -1,5 +1,5 @@
 // The fake-server probe in Bun, with @pluresdb-ipc/client-bun (see probe.ts).
-import { IPCClient } from '@pluresdb-ipc/client-bun';
+import { connect } from '@pluresdb-ipc/client-bun';
 import { runProbe } from './probe.ts';
 
-await runProbe((channel, options) => IPCClient.connect(channel, options), process.argv.slice(2));
+await runProbe(connect, process.argv.slice(2));

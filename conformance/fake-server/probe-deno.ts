@@ -1,5 +1,5 @@
 // The fake-server probe in Deno, with @pluresdb-ipc/client-deno (see probe.ts).
-import { IPCClient } from '@pluresdb-ipc/client-deno';
+import { connect } from '@pluresdb-ipc/client-deno';
 import { runProbe } from './probe.ts';
 
-await runProbe((channel, options) => IPCClient.connect(channel, options), process.argv.slice(2));
+await runProbe(connect, process.argv.slice(2));

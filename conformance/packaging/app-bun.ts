@@ -1,7 +1,7 @@
 // A consumer app for the packaging test: the Bun client as installed from its tarball.
-import { IPCClient, type PluresClient } from '@pluresdb-ipc/client-bun';
+import { connect, type PluresClient } from '@pluresdb-ipc/client-bun';
 
-const db: PluresClient = await IPCClient.connect(process.argv[2] ?? 'default');
+const db: PluresClient = await connect(process.argv[2] ?? 'default');
 await db.put('packaging/bun', { from: 'bun' });
 console.log(JSON.stringify(await db.get('packaging/bun')));
 await db.close();

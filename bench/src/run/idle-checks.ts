@@ -1,7 +1,7 @@
 // The idle targets: 64 connected clients that send nothing must cost the server little memory
 // and neither side CPU, and the first request after the idle period pays only a wake-up.
 import process from 'node:process';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
 import { rssMib, threadsCpuMicros } from '../client/process-metrics.ts';
 
 /** What the idle checks measured. */
@@ -30,10 +30,10 @@ export async function idleChecks(
   idleMs: number,
 ): Promise<IdleChecks> {
   const before = rssMib(serverPid);
-  const clients: IPCClient[] = [];
+  const clients: IpcClient[] = [];
   try {
     for (let i = 0; i < count; i++)
-      clients.push(await IPCClient.connect(channel, { clientName: `idle-${i}` }));
+      clients.push(await connect(channel, { clientName: `idle-${i}` }));
     await Promise.all(clients.map((client) => client.getBytes('bench/doc-100')));
     await sleep(1000);
     const serverCpu = threadsCpuMicros(serverPid);

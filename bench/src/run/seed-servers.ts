@@ -1,5 +1,5 @@
 // Writes the run's documents into every server's store through its own protocol.
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { httpClient } from '../baselines/http-client.ts';
 import { redisTarget } from '../baselines/redis-client.ts';
 import { udsTarget } from '../baselines/uds-client.ts';
@@ -17,7 +17,7 @@ export async function seedServers(
   uds: Endpoint,
   redis: Endpoint | undefined,
 ): Promise<void> {
-  const client = await IPCClient.connect(ipc.channel ?? '', { clientName: 'bench-seed' });
+  const client = await connect(ipc.channel ?? '', { clientName: 'bench-seed' });
   const web = httpClient(http.httpPort ?? 0, 4);
   const socket = await udsTarget(uds.udsPath ?? '', 1);
   const cache = redis === undefined ? undefined : await redisTarget(redis.redisPath ?? '');

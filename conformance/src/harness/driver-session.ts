@@ -17,7 +17,7 @@ export class DriverSession {
   private nextHandle = 1;
 
   constructor(
-    /** The runtime's `IPCClient.connect`. */
+    /** The runtime package's `connect`. */
     readonly connectClient: ConnectClient,
     /** The runtime's name, as `info` reports it. */
     readonly runtime: string,

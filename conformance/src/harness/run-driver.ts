@@ -15,8 +15,8 @@ import { wireError } from './wire-error.ts';
 const EXIT_GRACE_MS = 2_000;
 
 /**
- * Serves the driver protocol over stdin/stdout with `connect` (the runtime's
- * `IPCClient.connect`) until stdin closes; then closes every client and exits.
+ * Serves the driver protocol over stdin/stdout with `connect` (the runtime package's
+ * `connect`) until stdin closes; then closes every client and exits.
  */
 export async function runDriver(connect: ConnectClient, runtime: string): Promise<void> {
   // A dead runner leaves nobody to answer: exit instead of failing on every write.

@@ -2,7 +2,7 @@
 // timers. The protocol package's client and the server run on top of it.
 import { readFileSync } from 'node:fs';
 import { type HostServices, type Platform, posixPlatform } from '@pluresdb-ipc/protocol';
-import { nodeLibc } from './libc.ts';
+import { nodeLibc } from './node-libc.ts';
 
 /** Node's host services (Bun's Node compatibility runs them unchanged). */
 export function nodeHostServices(runtime: string): HostServices {

@@ -16,7 +16,7 @@ import {
 } from '@pluresdb-ipc/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkLibcBinding } from '../../protocol/test/fixtures/libc-binding-checks.ts';
-import { nodeLibc } from '../src/libc.ts';
+import { nodeLibc } from '../src/node-libc.ts';
 import { nodePlatform } from '../src/node-platform.ts';
 import { stopFrame, stressWait, testRings, testSegmentBytes } from './fixtures/two-rings.ts';
 

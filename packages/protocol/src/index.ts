@@ -1,17 +1,17 @@
 // Public API of @pluresdb-ipc/protocol: the generated codecs plus the runtime they rely on.
 
-export type { PluresClient } from './client/client-api.ts';
+export type {
+  BatchWrite,
+  ListPageOf,
+  ListQuery,
+  PluresClient,
+  Subscription,
+  WriteOutcome,
+} from './client/client-api.ts';
 export { CLIENT_PROTOCOL } from './client/client-connection.ts';
 export { ClientCore } from './client/client-core.ts';
 export type { CallOptions, ConnectOptions, ReconnectOptions } from './client/client-options.ts';
-export {
-  type BatchWrite,
-  IpcClient,
-  type ListPageOf,
-  type ListQuery,
-  type Subscription,
-  type WriteOutcome,
-} from './client/ipc-client.ts';
+export { IpcClient } from './client/ipc-client.ts';
 export {
   type DocumentInput,
   documentBytes,

@@ -2,7 +2,7 @@
 // would), then a client puts, gets, lists and watches, printing what it did with round-trip
 // times, and finally stops the server cleanly.
 import { fileURLToPath } from 'node:url';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { now } from '@pluresdb-ipc/protocol';
 import { spawnReady } from './child-server.ts';
 import { defaultDataDir } from './server-options.ts';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     'pluresdb-ipc ready',
   );
   console.log(`  ${server.readyLine}`);
-  const client = await IPCClient.connect(channel, { clientName: 'demo' });
+  const client = await connect(channel, { clientName: 'demo' });
   try {
     console.log('Connected through shared memory (no socket, no port).');
     const changes: string[] = [];

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ErrorCode, IPCClient, IpcError } from '@pluresdb-ipc/client-node';
+import { connect, ErrorCode, IpcError } from '@pluresdb-ipc/client-node';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './fixtures/run-cli.ts';
 import {
@@ -71,7 +71,7 @@ describe('a caller timeout', () => {
     server.child.kill('SIGSTOP');
     try {
       let started = Date.now();
-      const failure = await IPCClient.connect(server.channel, { timeoutMs: 300 }).catch(
+      const failure = await connect(server.channel, { timeoutMs: 300 }).catch(
         (error: unknown) => error,
       );
       const apiMs = Date.now() - started;

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -66,7 +66,7 @@ describe('closed output pipes', () => {
     });
     await headOf(crashing, 1);
     crashing.kill('SIGKILL');
-    const client = await IPCClient.connect(channel);
+    const client = await connect(channel);
     await eventually(async () => (await client.stats()).clients === 1);
     await client.put('still', { serving: true });
     expect(await client.get('still')).toEqual({ serving: true });
@@ -80,7 +80,7 @@ describe('closed output pipes', () => {
 
   it('list --all | head -3 exits 0 without a word', async () => {
     const server = await startServer(freshChannel('head'), freshDataDir());
-    const client = await IPCClient.connect(server.channel);
+    const client = await connect(server.channel);
     // More than a pipe holds (64 KiB), so the CLI is still writing when the reader leaves.
     const value = { text: 'x'.repeat(200) };
     for (let base = 0; base < 2000; base += 250) {
@@ -110,7 +110,7 @@ describe('closed output pipes', () => {
 
   it('watch | head -1 exits 0 without a word', async () => {
     const server = await startServer(freshChannel('watch-head'), freshDataDir());
-    const client = await IPCClient.connect(server.channel);
+    const client = await connect(server.channel);
     const watch = spawn(process.execPath, [cliScript, 'watch', 'w/', '--channel', server.channel], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,7 +3,7 @@
 // leaves in /dev/shm. Random moments come from a printed seed (PLURESDB_TEST_SEED replays it);
 // PLURESDB_LONG_TESTS=1 runs the long variants.
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { openStore } from '@pluresdb-ipc/store';
 import { describe, expect, it } from 'vitest';
 import { spawnFixture } from './fixtures/fixture-child.ts';
@@ -130,7 +130,7 @@ describe('client crash', () => {
     const segmentsBefore = new Set(pluresdbSegments());
     const started = Date.now();
     const server = await startServer(freshChannel('clientcrash'), freshDataDir());
-    const observer = await IPCClient.connect(server.channel);
+    const observer = await connect(server.channel);
     const steady = spawnFixture('./steady-client.ts', [server.channel]);
     await steady.lineStartingWith('ready');
 
@@ -187,7 +187,7 @@ describe('stale state after a crash', () => {
     const first = await startServer(freshChannel('stale'), dataDir);
     const path = segmentPath(first.channel);
     const liveInode = statSync(path).ino;
-    const client = await IPCClient.connect(first.channel);
+    const client = await connect(first.channel);
     await client.put('kept', { v: 1 });
 
     // Servers racing for the live channel all refuse, and leave the live server untouched.
@@ -201,7 +201,7 @@ describe('stale state after a crash', () => {
     }
     expect(statSync(path).ino).toBe(liveInode);
     await client.put('after-rivals', { v: 2 });
-    const newcomer = await IPCClient.connect(first.channel);
+    const newcomer = await connect(first.channel);
     expect(await newcomer.get('after-rivals')).toEqual({ v: 2 });
     await newcomer.close();
     await client.close();
@@ -217,7 +217,7 @@ describe('stale state after a crash', () => {
     const second = await startServer(first.channel, dataDir);
     expect(statSync(path).ino).not.toBe(liveInode); // replaced by a fresh one
     expect(existsSync(segmentPath(other.channel))).toBe(true);
-    const reader = await IPCClient.connect(first.channel);
+    const reader = await connect(first.channel);
     expect(await reader.get('kept')).toEqual({ v: 1 });
     await reader.close();
     second.child.kill('SIGTERM');

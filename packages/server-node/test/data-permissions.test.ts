@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { otherUser, runAs } from './fixtures/other-user.ts';
 import { type ChildRun, cliScript, collectRun, freshChannel } from './fixtures/server-process.ts';
@@ -64,7 +64,7 @@ async function serveAndStore(args: readonly string[], home: string, umask = '022
   });
   await Promise.race([ready, failed]);
   failed.catch(() => {}); // it exits later, after the SIGTERM below
-  const client = await IPCClient.connect(channel);
+  const client = await connect(channel);
   await client.put('card', { number: CARD });
   await client.close();
   child.kill('SIGTERM');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import { longTests } from './fixtures/seeded-random.ts';
@@ -48,7 +48,7 @@ describe.skipIf(probe === undefined)('a full disk', () => {
       const extra = ['--durability', durability];
       let server = await startServer(freshChannel('full'), dataDir, extra);
       try {
-        const client = await IPCClient.connect(server.channel);
+        const client = await connect(server.channel);
         const doc = { text: 'x'.repeat(2000) };
         // Acknowledged keys: not always a prefix, since a failed commit in place stops nothing
         // and a later, smaller one may fit in pages LMDB freed.
@@ -90,7 +90,7 @@ describe.skipIf(probe === undefined)('a full disk', () => {
         expect(await server.exited).toBe(0);
         // Restarted, the store holds every acknowledged write and takes new ones.
         server = await startServer(freshChannel('full'), dataDir, extra);
-        const again = await IPCClient.connect(server.channel);
+        const again = await connect(server.channel);
         expect(await again.get(stored[stored.length - 1] as string)).toEqual(doc);
         await again.put('after-restart', doc);
         expect(await again.get('after-restart')).toEqual(doc);
@@ -152,7 +152,7 @@ describe.skipIf(probe === undefined)('a full disk', () => {
 interface FullDiskRun {
   readonly label: string;
   readonly server: ServerProcess;
-  readonly client: IPCClient;
+  readonly client: IpcClient;
   readonly doc: { text: string };
   /** Keys whose latest write was acknowledged. */
   readonly stored: string[];
@@ -178,7 +178,7 @@ async function fillAndFree(
     server.child.kill('SIGKILL');
     await server.exited;
   });
-  const client = await IPCClient.connect(server.channel);
+  const client = await connect(server.channel);
   const doc = { text: 'x'.repeat(2000) };
   const stored: string[] = [];
   let refused = 0;

@@ -2,7 +2,7 @@
 // left behind. Cleaning is asked per channel, so that this file never removes what a test
 // running alongside it left in /dev/shm on purpose.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import { channelLayout } from '../src/channel-layout.ts';
@@ -26,7 +26,7 @@ async function doctorJson(
 describe('pluresdb-ipc doctor', () => {
   it('tells a live server from a killed one, and --clean removes only the stale segment', async () => {
     const live = await startServer(freshChannel('doctor-live'), freshDataDir(), small);
-    const client = await IPCClient.connect(live.channel);
+    const client = await connect(live.channel);
     await client.put('before', { n: 1 });
     const dead = await startServer(freshChannel('doctor-dead'), freshDataDir(), small);
     dead.child.kill('SIGKILL');
@@ -85,7 +85,7 @@ describe('pluresdb-ipc doctor', () => {
     // The live server still serves its client and takes new ones.
     expect(await client.get('before')).toEqual({ n: 1 });
     await client.put('after', { n: 2 });
-    const second = await IPCClient.connect(live.channel);
+    const second = await connect(live.channel);
     expect(await second.get('after')).toEqual({ n: 2 });
     await second.close();
     await client.close();

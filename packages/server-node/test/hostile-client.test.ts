@@ -4,7 +4,7 @@
 // (issue #7, "Hostile or broken peers"). Long run: PLURESDB_LONG_TESTS=1 (1,000,000 frames).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { describe, expect, it } from 'vitest';
 import { longTests, testSeed } from './fixtures/seeded-random.ts';
 import {
@@ -80,7 +80,7 @@ describe('hostile client', () => {
     // The server still runs and serves; the slot of the hostile process, which died in the
     // middle of a message, is freed (liveness), leaving only this client's session.
     expect(server.child.exitCode).toBe(null);
-    const client = await IPCClient.connect(server.channel);
+    const client = await connect(server.channel);
     await client.put('after', { ok: true });
     expect(await client.get('after')).toEqual({ ok: true });
     await eventually(async () => (await client.stats()).clients === 1, 5_000);

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, IPCClient, IpcError } from '@pluresdb-ipc/client-node';
+import { connect, ErrorCode, IpcError } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './fixtures/run-cli.ts';
@@ -43,7 +43,7 @@ function socketInodes(pid: number): string[] {
 describe('server life cycle', () => {
   it('opens no network socket and listens on nothing', async () => {
     const server = await startServer(freshChannel('nosock'), freshDataDir());
-    const client = await IPCClient.connect(server.channel);
+    const client = await connect(server.channel);
     await client.put('a', { a: 1 });
     const inodes = new Set(socketInodes(server.pid));
     for (const table of ['tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6']) {
@@ -74,7 +74,7 @@ describe('server life cycle', () => {
       const dataDir = freshDataDir();
       const server = await startServer(freshChannel('stop'), dataDir);
       expect(existsSync(shmPath(server.channel))).toBe(true);
-      const client = await IPCClient.connect(server.channel, { reconnect: { enabled: false } });
+      const client = await connect(server.channel, { reconnect: { enabled: false } });
       await client.put('kept', { signal });
       const inFlight = Array.from({ length: 200 }, (_, i) =>
         client.put(`w/${i}`, { i }).then(
@@ -90,7 +90,7 @@ describe('server life cycle', () => {
       expect(existsSync(shmPath(server.channel))).toBe(false);
       await client.close();
       const again = await startServer(server.channel, dataDir);
-      const reader = await IPCClient.connect(again.channel);
+      const reader = await connect(again.channel);
       expect(await reader.get('kept')).toEqual({ signal });
       const committed = outcomes.filter((o) => o === 'ok').length;
       const stored = (await reader.list({ prefix: 'w/', limit: 1000 })).items.length;
@@ -105,14 +105,14 @@ describe('server life cycle', () => {
   it('serves with --writemap, and the data stays readable without it', async () => {
     const dataDir = freshDataDir();
     const mapped = await startServer(freshChannel('writemap'), dataDir, ['--writemap']);
-    const writer = await IPCClient.connect(mapped.channel, { reconnect: { enabled: false } });
+    const writer = await connect(mapped.channel, { reconnect: { enabled: false } });
     await Promise.all(Array.from({ length: 100 }, (_, i) => writer.put(`m/${i}`, { i })));
     await writer.put('last', { ok: true });
     await writer.close();
     mapped.child.kill('SIGTERM');
     expect(await mapped.exited).toBe(0);
     const plain = await startServer(mapped.channel, dataDir);
-    const reader = await IPCClient.connect(plain.channel);
+    const reader = await connect(plain.channel);
     expect(await reader.get('last')).toEqual({ ok: true });
     expect((await reader.list({ prefix: 'm/', limit: 1000 })).items).toHaveLength(100);
     await reader.close();
@@ -134,7 +134,7 @@ describe('server life cycle', () => {
     await first.exited;
     expect(existsSync(shmPath(first.channel))).toBe(true); // left behind by the crash
     const second = await startServer(first.channel, dataDir);
-    const client = await IPCClient.connect(second.channel);
+    const client = await connect(second.channel);
     expect(await client.ping()).toBeUndefined();
     await client.close();
     second.child.kill('SIGTERM');
@@ -144,7 +144,7 @@ describe('server life cycle', () => {
   it('fails pending requests within a second when the server dies, then reconnects to a new one', async () => {
     const dataDir = freshDataDir();
     const server = await startServer(freshChannel('crash'), dataDir);
-    const client = await IPCClient.connect(server.channel, {
+    const client = await connect(server.channel, {
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     });
     await client.put('before', { n: 1 });
@@ -176,7 +176,7 @@ describe('server life cycle', () => {
   it('a client connected across a clean restart continues; requests made meanwhile wait', async () => {
     const dataDir = freshDataDir();
     const server = await startServer(freshChannel('restart'), dataDir);
-    const client = await IPCClient.connect(server.channel, {
+    const client = await connect(server.channel, {
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     });
     await client.put('k', { v: 1 });
@@ -185,7 +185,7 @@ describe('server life cycle', () => {
     const waiting = client.get('k', { timeoutMs: 10_000 }); // made while disconnected
     const restarted = await startServer(server.channel, dataDir);
     expect(await waiting).toEqual({ v: 1 });
-    const failFast = await IPCClient.connect(restarted.channel, { whileDisconnected: 'fail' });
+    const failFast = await connect(restarted.channel, { whileDisconnected: 'fail' });
     restarted.child.kill('SIGTERM');
     await restarted.exited;
     await eventually(() => !failFast.connected, 2_000);
@@ -200,8 +200,8 @@ describe('server life cycle', () => {
       '--max-clients',
       '2',
     ]);
-    const observer = await IPCClient.connect(server.channel);
-    const script = `import('@pluresdb-ipc/client-node').then(async ({ IPCClient }) => { const c = await IPCClient.connect(${JSON.stringify(server.channel)}); await c.put('from-child', {a: 1}); console.log('connected'); setInterval(() => {}, 1000); });`;
+    const observer = await connect(server.channel);
+    const script = `import('@pluresdb-ipc/client-node').then(async ({ connect }) => { const c = await connect(${JSON.stringify(server.channel)}); await c.put('from-child', {a: 1}); console.log('connected'); setInterval(() => {}, 1000); });`;
     const connectedChild = async () => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         cwd: join(cliScript, '..', '..', '..'),
@@ -213,7 +213,7 @@ describe('server life cycle', () => {
     // Killed while there is traffic: the server checks its clients every 250 ms.
     const child = await connectedChild();
     expect((await observer.stats()).clients).toBe(2);
-    expect(await codeOf(IPCClient.connect(server.channel))).toBe(ErrorCode.ServerFull);
+    expect(await codeOf(connect(server.channel))).toBe(ErrorCode.ServerFull);
     child.kill('SIGKILL');
     const killed = Date.now();
     await eventually(async () => (await observer.stats()).clients === 1, 2_000);
@@ -227,7 +227,7 @@ describe('server life cycle', () => {
     // Watched through the segment file, not a request: a request is traffic.
     await eventually(() => !slotClientPids(server.channel).includes(idle.pid ?? -1), 3_000);
     expect(Date.now() - killedIdle).toBeLessThan(2_000);
-    const third = await IPCClient.connect(server.channel);
+    const third = await connect(server.channel);
     await third.close();
     await observer.close();
     server.child.kill('SIGTERM');
@@ -237,11 +237,8 @@ describe('server life cycle', () => {
   it('frees every slot of a killed process with several clients, and none of a live one', async () => {
     // The liveness check judges each process once per round for all of its clients.
     const server = await startServer(freshChannel('deadpool'), freshDataDir());
-    const observers = [
-      await IPCClient.connect(server.channel),
-      await IPCClient.connect(server.channel),
-    ];
-    const script = `import('@pluresdb-ipc/client-node').then(async ({ IPCClient }) => { const cs = []; for (let i = 0; i < 3; i++) cs.push(await IPCClient.connect(${JSON.stringify(server.channel)})); await Promise.all(cs.map((c) => c.ping())); console.log('connected'); setInterval(() => {}, 1000); });`;
+    const observers = [await connect(server.channel), await connect(server.channel)];
+    const script = `import('@pluresdb-ipc/client-node').then(async ({ connect }) => { const cs = []; for (let i = 0; i < 3; i++) cs.push(await connect(${JSON.stringify(server.channel)})); await Promise.all(cs.map((c) => c.ping())); console.log('connected'); setInterval(() => {}, 1000); });`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: join(cliScript, '..', '..', '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -267,13 +264,11 @@ describe('server life cycle', () => {
       '--secret-file',
       secretFile,
     ]);
-    expect(await codeOf(IPCClient.connect(server.channel))).toBe(ErrorCode.Unauthenticated);
+    expect(await codeOf(connect(server.channel))).toBe(ErrorCode.Unauthenticated);
     expect(
-      await codeOf(
-        IPCClient.connect(server.channel, { credentials: new TextEncoder().encode('wrong') }),
-      ),
+      await codeOf(connect(server.channel, { credentials: new TextEncoder().encode('wrong') })),
     ).toBe(ErrorCode.Unauthenticated);
-    const client = await IPCClient.connect(server.channel, {
+    const client = await connect(server.channel, {
       credentials: readFileSync(secretFile),
     });
     expect(await client.ping()).toBeUndefined();
@@ -283,7 +278,7 @@ describe('server life cycle', () => {
   });
 
   it('says clearly when no server runs', async () => {
-    const error = await IPCClient.connect(freshChannel('nobody')).catch((e: unknown) => e);
+    const error = await connect(freshChannel('nobody')).catch((e: unknown) => e);
     expect(IpcError.is(error) && error.code).toBe(ErrorCode.Unavailable);
     expect(String((error as Error).message)).toMatch(/no server is running on channel/);
   });

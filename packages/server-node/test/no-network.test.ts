@@ -1,7 +1,7 @@
 // Local only (spec/transport.md#security): the server holds no TCP, UDP or raw socket and
 // listens on no Unix socket, checked again and again while it serves several clients.
 import { rmSync } from 'node:fs';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { describe, expect, it } from 'vitest';
 import { listeningUnixSocketsOf, networkSocketsOf, socketsOf } from './fixtures/network-sockets.ts';
 import { freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
@@ -10,9 +10,7 @@ describe('no network exposure', () => {
   it('opens no network socket while serving clients', async () => {
     const server = await startServer(freshChannel('nonet'), freshDataDir());
     const clients = await Promise.all(
-      Array.from({ length: 3 }, (_, i) =>
-        IPCClient.connect(server.channel, { clientName: `c${i}` }),
-      ),
+      Array.from({ length: 3 }, (_, i) => connect(server.channel, { clientName: `c${i}` })),
     );
     let events = 0;
     const subscription = await clients[0]?.subscribe('k/', () => {

@@ -1,6 +1,6 @@
 // Every operation through a real server process and real shared memory.
 import { rmSync } from 'node:fs';
-import { ErrorCode, IPCClient } from '@pluresdb-ipc/client-node';
+import { connect, ErrorCode, type IpcClient } from '@pluresdb-ipc/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   codeOf,
@@ -12,11 +12,11 @@ import {
 } from './fixtures/server-process.ts';
 
 let server: ServerProcess;
-let client: IPCClient;
+let client: IpcClient;
 
 beforeAll(async () => {
   server = await startServer(freshChannel('ops'), freshDataDir());
-  client = await IPCClient.connect(server.channel, { clientName: 'operations test' });
+  client = await connect(server.channel, { clientName: 'operations test' });
 });
 
 afterAll(async () => {
@@ -155,7 +155,7 @@ describe('operations', () => {
   it('delivers every committed change to a subscriber exactly once, in order', async () => {
     const seen: { key: string; seq: bigint; kind: string }[] = [];
     const subscription = await client.subscribe('watched/', (event) => seen.push(event));
-    const writer = await IPCClient.connect(server.channel, { clientName: 'writer' });
+    const writer = await connect(server.channel, { clientName: 'writer' });
     try {
       const writes = 300;
       await Promise.all(

@@ -2,7 +2,7 @@
 // --max-clients for operator clients (spec/transport.md#operator-slots), which the CLI's
 // stats, ping, get and list use once every other slot is taken. In that slot a session may
 // only read; everything else is refused with PermissionDenied.
-import { ErrorCode, IPCClient } from '@pluresdb-ipc/client-node';
+import { connect, ErrorCode } from '@pluresdb-ipc/client-node';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './fixtures/run-cli.ts';
 import { codeOf, freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
@@ -14,12 +14,12 @@ describe('the operator slot', () => {
       '2',
     ]);
     const channel = server.channel;
-    const first = await IPCClient.connect(channel);
-    const second = await IPCClient.connect(channel);
+    const first = await connect(channel);
+    const second = await connect(channel);
     try {
       await first.put('k', { n: 1 });
       // Full for ordinary clients, the CLI's writes and watches included.
-      expect(await codeOf(IPCClient.connect(channel))).toBe(ErrorCode.ServerFull);
+      expect(await codeOf(connect(channel))).toBe(ErrorCode.ServerFull);
       const put = await runCli(['put', 'x', '{"n":2}', '--channel', channel]);
       expect(put.code).toBe(1);
       expect(put.stderr).toMatch(/^pluresdb-ipc: ServerFull: all 2 client slots .* are in use\n$/);
@@ -35,7 +35,7 @@ describe('the operator slot', () => {
       expect((await runCli(['list', '--channel', channel])).code).toBe(0);
 
       // An operator client in that slot may read, not write or watch.
-      const operator = await IPCClient.connect(channel, { operator: true });
+      const operator = await connect(channel, { operator: true });
       try {
         expect(await operator.get('k')).toEqual({ n: 1 });
         expect((await operator.stats()).clients).toBe(3);
@@ -47,7 +47,7 @@ describe('the operator slot', () => {
           expect(await codeOf(attempt)).toBe(ErrorCode.PermissionDenied);
         }
         // One operator slot: the next operator finds the server full.
-        const another = await IPCClient.connect(channel, { operator: true }).catch((e) => e);
+        const another = await connect(channel, { operator: true }).catch((e) => e);
         expect(another.code).toBe(ErrorCode.ServerFull);
         expect(another.message).toMatch(/\(and the operator slot\) are in use/);
       } finally {
@@ -59,7 +59,7 @@ describe('the operator slot', () => {
       await second.close();
     }
     // With ordinary slots free, an operator client takes one of those, with no restriction.
-    const roomy = await IPCClient.connect(channel, { operator: true });
+    const roomy = await connect(channel, { operator: true });
     await roomy.put('y', { n: 4 });
     expect(await roomy.get('y')).toEqual({ n: 4 });
     await roomy.close();

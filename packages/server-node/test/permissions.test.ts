@@ -2,7 +2,7 @@
 // user's alone, and a process of another user can neither connect, nor map the segment, nor
 // read a byte of it. The other user is created when the tests run as root.
 import { chmodSync, existsSync, linkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect } from '@pluresdb-ipc/client-node';
 import { segmentName } from '@pluresdb-ipc/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../src/cli/doctor-command.ts';
@@ -45,7 +45,7 @@ describe('segment permissions', () => {
       expect(JSON.parse(check.stdout)).toEqual({ uid: user.uid, client: 'function' });
 
       const server = await startServer(freshChannel('foreign'), freshDataDir());
-      const ours = await IPCClient.connect(server.channel);
+      const ours = await connect(server.channel);
       await ours.put('secret', { value: 'not for other users' });
       const name = segmentName(uid, server.channel);
       const run = await runNodeAs(user, staged.dir, [staged.probe, 'probe', name, server.channel]);

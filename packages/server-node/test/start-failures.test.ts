@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IPCClient, nodePlatform } from '@pluresdb-ipc/client-node';
+import { connect, nodePlatform } from '@pluresdb-ipc/client-node';
 import { ErrorCode, IpcError, segmentName } from '@pluresdb-ipc/protocol';
 import { openStore } from '@pluresdb-ipc/store';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -179,7 +179,7 @@ describe('a second server on a live channel', () => {
         `pluresdb-ipc: Unavailable: channel "${first.channel}" is served by a running server ` +
           `(pid ${first.pid}); stop it first\n`,
       );
-      const client = await IPCClient.connect(first.channel);
+      const client = await connect(first.channel);
       expect(await client.ping()).toBeUndefined();
       await client.close();
     } finally {

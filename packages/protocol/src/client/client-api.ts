@@ -1,17 +1,46 @@
-// The public API every runtime's client has (Node, Bun, Deno): defined once here, implemented
-// once by IpcClient over a runtime's Platform. The conformance suite drives exactly this.
+// The public API every runtime's client has (Node, Bun, Deno), with the values its calls take
+// and give: defined once here, implemented once by IpcClient over a runtime's Platform. The
+// conformance suite drives exactly this.
 import type { IpcError } from '../errors.ts';
 import type { HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
 import type { CallOptions } from './client-options.ts';
-import type {
-  BatchWrite,
-  ListPageOf,
-  ListQuery,
-  Subscription,
-  WriteOutcome,
-} from './ipc-client.ts';
 import type { DocumentInput, JsonObject } from './json-values.ts';
 import type { ChangeEvent, WatchOptions } from './watch-queue.ts';
+
+/** What a write did: the HLC of its change (0n when nothing changed) and how many records changed. */
+export interface WriteOutcome {
+  readonly hlc: bigint;
+  readonly count: number;
+}
+
+/** One write of {@link PluresClient.batch}. */
+export type BatchWrite =
+  | { readonly kind: 'put' | 'patch'; readonly key: string; readonly value: DocumentInput }
+  | { readonly kind: 'delete'; readonly key: string };
+
+/** Arguments of {@link PluresClient.list}. */
+export interface ListQuery {
+  /** Only keys starting with this. */
+  readonly prefix?: string;
+  /** Only keys strictly after this one (the previous page's `next`). */
+  readonly after?: string;
+  /** Largest page; 0 or absent means the server's default (100). */
+  readonly limit?: number;
+}
+
+/** One page of {@link PluresClient.list}. */
+export interface ListPageOf<T> {
+  readonly items: readonly { readonly key: string; readonly value: T }[];
+  /** Pass as `after` for the next page; undefined on the last page. */
+  readonly next: string | undefined;
+}
+
+/** A live subscription. */
+export interface Subscription {
+  readonly id: bigint;
+  /** Stops it; events already read may still have been delivered. */
+  unsubscribe(options?: CallOptions): Promise<void>;
+}
 
 /**
  * A PluresDB IPC client: one session with a channel's server, reconnecting on its own.

@@ -11,7 +11,7 @@ export interface ReconnectOptions {
   readonly maxDelayMs?: number;
 }
 
-/** Options of `IPCClient.connect`. */
+/** Options of a runtime package's `connect`. */
 export interface ConnectOptions {
   /**
    * Default timeout of each request, in ms; default 30,000. When shorter than 5 s and no

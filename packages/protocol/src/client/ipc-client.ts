@@ -1,5 +1,5 @@
 // The client's operations (spec/messages.md#requests), each as a promise and, for the common
-// ones, a synchronous variant. Runtime bindings subclass this with a `connect` of their own.
+// ones, a synchronous variant. Each runtime package's `connect` makes one over its Platform.
 import { IpcError } from '../errors.ts';
 import {
   BatchOpKind,
@@ -10,7 +10,14 @@ import {
   type Record as WireRecord,
 } from '../gen/types.ts';
 import type { Platform } from '../transport/platform.ts';
-import type { PluresClient } from './client-api.ts';
+import type {
+  BatchWrite,
+  ListPageOf,
+  ListQuery,
+  PluresClient,
+  Subscription,
+  WriteOutcome,
+} from './client-api.ts';
 import { ClientCore } from './client-core.ts';
 import type { CallOptions, ConnectOptions } from './client-options.ts';
 import {
@@ -22,49 +29,14 @@ import {
 import type { AnswerHandling } from './pending-request.ts';
 import { type ChangeEvent, type WatchOptions, WatchQueue } from './watch-queue.ts';
 
-/** What a write did: the HLC of its change (0n when nothing changed) and how many records changed. */
-export interface WriteOutcome {
-  readonly hlc: bigint;
-  readonly count: number;
-}
-
-/** One write of {@link IpcClient.batch}. */
-export type BatchWrite =
-  | { readonly kind: 'put' | 'patch'; readonly key: string; readonly value: DocumentInput }
-  | { readonly kind: 'delete'; readonly key: string };
-
-/** Arguments of {@link IpcClient.list}. */
-export interface ListQuery {
-  /** Only keys starting with this. */
-  readonly prefix?: string;
-  /** Only keys strictly after this one (the previous page's `next`). */
-  readonly after?: string;
-  /** Largest page; 0 or absent means the server's default (100). */
-  readonly limit?: number;
-}
-
-/** One page of {@link IpcClient.list}. */
-export interface ListPageOf<T> {
-  readonly items: readonly { readonly key: string; readonly value: T }[];
-  /** Pass as `after` for the next page; undefined on the last page. */
-  readonly next: string | undefined;
-}
-
-/** A live subscription. */
-export interface Subscription {
-  readonly id: bigint;
-  /** Stops it; events already read may still have been delivered. */
-  unsubscribe(options?: CallOptions): Promise<void>;
-}
-
 /** The PluresDB IPC client: one session with the server of a channel, reconnecting on its own. */
 export class IpcClient extends ClientCore implements PluresClient {
-  /** Use a runtime package's `IPCClient.connect` (or {@link connectWith}) instead. */
+  /** Use a runtime package's `connect` (or {@link connectWith}) instead. */
   constructor(platform: Platform, channel: string, options: ConnectOptions) {
     super(platform, channel, options);
   }
 
-  /** Connects through `platform` (runtime packages wrap this as `IPCClient.connect`). */
+  /** Connects through `platform` (each runtime package's `connect` passes its own). */
   static async connectWith(
     platform: Platform,
     channel: string,

@@ -1,6 +1,6 @@
 // The CLI as a client: one command, one session, JSON out.
 import { readFileSync } from 'node:fs';
-import { IPCClient } from '@pluresdb-ipc/client-node';
+import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
 import { type ConnectOptions, type JsonObject, now } from '@pluresdb-ipc/protocol';
 import { outputClosed, writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
@@ -25,7 +25,7 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
       : { credentials: readSecretFile(values['secret-file']) }),
   };
   checkArity(command, operands);
-  const client = await IPCClient.connect(values.channel ?? 'default', options);
+  const client = await connect(values.channel ?? 'default', options);
   try {
     return await run(client, command, operands, args);
   } finally {
@@ -62,7 +62,7 @@ function checkArity(command: string, operands: readonly string[]): void {
 }
 
 async function run(
-  client: IPCClient,
+  client: IpcClient,
   command: string,
   operands: readonly string[],
   args: ParsedArgs,
@@ -112,7 +112,7 @@ async function run(
   }
 }
 
-async function list(client: IPCClient, args: ParsedArgs): Promise<number> {
+async function list(client: IpcClient, args: ParsedArgs): Promise<number> {
   const { prefix, after, limit, all } = args.values;
   const query = {
     ...(prefix === undefined ? {} : { prefix }),
@@ -131,7 +131,7 @@ async function list(client: IPCClient, args: ParsedArgs): Promise<number> {
   return ExitCode.Ok;
 }
 
-async function watch(client: IPCClient, prefix: string): Promise<number> {
+async function watch(client: IpcClient, prefix: string): Promise<number> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);

@@ -1,0 +1,28 @@
+// Connecting from Bun: the shared IpcClient over the Bun platform binding (bun:ffi).
+import { type ConnectOptions, DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol';
+import { bunPlatform } from './bun-platform.ts';
+
+/**
+ * Connects to the server of `channel` (default `"default"`) through shared memory, from Bun.
+ * Throws `IpcError` `Unavailable` when no server runs on it, `ServerFull` when all slots
+ * are taken, `VersionMismatch` or `Unauthenticated` when the server refuses.
+ */
+export function connect(
+  channel: string = DEFAULT_CHANNEL,
+  options: ConnectOptions = {},
+): Promise<IpcClient> {
+  return IpcClient.connectWith(bunPlatform, channel, options);
+}
+
+/**
+ * Alias of {@link connect}: `IPCClient.connect(channel, options)` is `connect(channel, options)`.
+ * Kept so code written against 0.1 keeps working; new code calls `connect`.
+ * @deprecated Use {@link connect}, and the type `IpcClient`.
+ */
+export const IPCClient: { readonly connect: typeof connect } = { connect };
+
+/**
+ * Alias of the type `IpcClient` (what {@link connect} returns).
+ * @deprecated Use `IpcClient`.
+ */
+export type IPCClient = IpcClient;
