@@ -5,12 +5,10 @@
 // timeout. Prints "fake server ready" once clients may connect; stops on SIGTERM.
 // Usage: node --import tsx fake-server/fake-server.ts <channel>
 import { nodePlatform } from '@pluresdb-ipc/client-node';
+import { ErrorCode } from '@pluresdb-ipc/protocol';
+import { decodeFrame, encodeFrame, FrameBuilder } from '@pluresdb-ipc/protocol/messages';
 import {
   ControlView,
-  decodeFrame,
-  ErrorCode,
-  encodeFrame,
-  FrameBuilder,
   RecordKind,
   RingReader,
   RingView,
@@ -21,7 +19,7 @@ import {
   SlotWord,
   segmentLayout,
   segmentName,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 
 const [channel = ''] = process.argv.slice(2);
 const platform = nodePlatform;

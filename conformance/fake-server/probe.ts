@@ -2,7 +2,7 @@
 // client (named after the fault, so the fake server knows what to do) connects and makes one
 // `get` with a 1 s timeout. Prints one JSON line: per fault, the error code's name (or "ok")
 // and how long the call took.
-import { ErrorCode, IpcError, type PluresClient } from '@pluresdb-ipc/protocol/client';
+import { ErrorCode, IpcError, type PluresClient } from '@pluresdb-ipc/protocol';
 
 /** How the fake-server probe connects, in the runtime under test. */
 export type ProbeConnect = (

@@ -6,7 +6,7 @@
 // `pnpm generate` works on a fresh install, before any build.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toFlatcJson } from '@pluresdb-ipc/protocol';
+import { toFlatcJson } from '@pluresdb-ipc/protocol/messages';
 import { stringifyBigintJson } from '../src/bigint-json.ts';
 import { ReferenceFlatc } from '../src/flatc.ts';
 import { vectorsDir } from '../src/paths.ts';

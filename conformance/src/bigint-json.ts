@@ -1,4 +1,4 @@
-import type { FlatcJson } from '@pluresdb-ipc/protocol';
+import type { FlatcJson } from '@pluresdb-ipc/protocol/messages';
 import { isInteger, parse } from 'lossless-json';
 
 /** Parses JSON keeping integers exact: every integer becomes a `bigint`, other numbers `number`. */

@@ -2,15 +2,14 @@
 // generate` turns each into `vectors/<name>.json` (flatc's JSON form) and has the official
 // flatc compile that JSON into `vectors/<name>.bin`. Tests then hold our codec to those bytes.
 
+import { ErrorCode, type ErrorCode as ErrorCodeValue } from '@pluresdb-ipc/protocol';
 import {
-  ErrorCode,
-  type ErrorCode as ErrorCodeValue,
   errorCodeName,
   type Frame,
   type Record as IpcRecord,
   type RequestBody,
   type ResponseBody,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/messages';
 
 /** One golden vector: a file name (without extension) and the frame it holds. */
 export interface VectorDefinition {

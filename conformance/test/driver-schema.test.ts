@@ -4,7 +4,8 @@
 // caught. (The conformance suite checks every line it exchanges too; this test makes sure each
 // operation is covered, whatever the scenarios happen to send.)
 import { fileURLToPath } from 'node:url';
-import { ErrorCode, errorCodeName } from '@pluresdb-ipc/protocol';
+import { ErrorCode } from '@pluresdb-ipc/protocol';
+import { errorCodeName } from '@pluresdb-ipc/protocol/messages';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../src/harness/assertions.ts';
 import { DriverClient } from '../src/harness/driver-client.ts';

@@ -1,14 +1,13 @@
 // The seeded mutation corpus (issue #2, item 4): every mutant of a golden vector is either
 // rejected with IpcError(Malformed) or is a genuinely valid frame that decodes consistently.
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import {
   decodeFrameUnchecked,
-  ErrorCode,
   encodeFrame,
   FrameBuilder,
   fromFlatcJson,
-  IpcError,
   verifyFrameBytes,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/messages';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../packages/server-node/test/fixtures/seeded-random.ts';
 import { parseBigintJson } from '../src/bigint-json.ts';

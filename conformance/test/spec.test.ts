@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { schemaDescriptor } from '@pluresdb-ipc/protocol';
+import { schemaDescriptor } from '@pluresdb-ipc/protocol/messages';
 import { describe, expect, it } from 'vitest';
 
 const specDir = fileURLToPath(new URL('../../spec/', import.meta.url));

@@ -1,8 +1,8 @@
 // Golden vectors against our codec and the official flatc (issue #2, item 4).
+import { ErrorCode } from '@pluresdb-ipc/protocol';
 import {
   BatchOpKind,
   decodeFrame,
-  ErrorCode,
   encodeFrame,
   type Frame,
   FrameBuilder,
@@ -11,7 +11,7 @@ import {
   ResponseBodyTag,
   schemaDescriptor,
   toFlatcJson,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/messages';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBigintJson, stringifyBigintJson } from '../src/bigint-json.ts';
 import { firstDifference } from '../src/bytes.ts';

@@ -1,7 +1,8 @@
 // Client side of the HTTP baseline (http-server.ts): an undici Pool of keep-alive connections,
 // one request at a time on each (pipelining 1, as browsers and most HTTP clients do), so the
 // baseline is HTTP as it is commonly deployed rather than a best case.
-import { ErrorCode, IpcError, isErrorCode, type JsonObject } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError, type JsonObject } from '@pluresdb-ipc/protocol';
+import { isErrorCode } from '@pluresdb-ipc/protocol/messages';
 import type { Dispatcher } from 'undici';
 import { Pool } from 'undici';
 

@@ -9,7 +9,8 @@
 // large, 500 anything else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ErrorCode, errorCodeName, IpcError } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { errorCodeName } from '@pluresdb-ipc/protocol/messages';
 import type { Store } from '@pluresdb-ipc/store';
 
 /** Request bodies larger than this are refused with 413 before reaching the store. */

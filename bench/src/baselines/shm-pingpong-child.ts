@@ -19,7 +19,7 @@ import {
   RingWriter,
   waitForData,
   waitForSpace,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import {
   PINGPONG_MAX_FRAME_BYTES,
   PINGPONG_SEGMENT_BYTES,

@@ -19,7 +19,7 @@ import {
   RingView,
   RingWriter,
   ringRegionBytes,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import type { BenchTarget } from '../types.ts';
 
 /** Data capacity of each ring: 4,096 pings in flight before a ping waits for room. */

@@ -1,7 +1,7 @@
 // This process's CPU time and peak memory, read the same way in Node, Bun and Deno.
 import { readdirSync, readFileSync } from 'node:fs';
 import process from 'node:process';
-import { procStatField } from '@pluresdb-ipc/protocol';
+import { procStatField } from '@pluresdb-ipc/protocol/transport';
 
 /** CPU time (user + system) used by this process so far, µs. */
 export function cpuMicros(): number {

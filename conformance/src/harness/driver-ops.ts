@@ -5,11 +5,11 @@ import type {
   BatchWrite,
   CallOptions,
   ConnectOptions,
-  DocumentInput,
   JsonObject,
   ListQuery,
-  Record as WireRecord,
 } from '@pluresdb-ipc/protocol';
+import type { Record as WireRecord } from '@pluresdb-ipc/protocol/messages';
+import type { DocumentInput } from '@pluresdb-ipc/protocol/transport';
 import type { ClientApi } from './client-api.ts';
 import {
   arrayArg,

@@ -9,7 +9,7 @@ import {
   FrameBuilder,
   fromFlatcJson,
   toFlatcJson,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/messages';
 import { parseBigintJson } from '../bigint-json.ts';
 import { firstDifference } from '../bytes.ts';
 import { readVectorFiles } from '../vector-files.ts';

@@ -1,6 +1,7 @@
 // How a failure becomes an answer's `error`: the client's own errors by their code's name,
 // anything else under a code that no scenario expects, so it can never pass by accident.
-import { errorCodeName, IpcError } from '@pluresdb-ipc/protocol';
+import { IpcError } from '@pluresdb-ipc/protocol';
+import { errorCodeName } from '@pluresdb-ipc/protocol/messages';
 import { CommandError } from './command-args.ts';
 import { DRIVER_ERROR, FOREIGN_ERROR, type WireError } from './driver-protocol.ts';
 

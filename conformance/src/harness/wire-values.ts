@@ -1,12 +1,8 @@
 // Conversions between the client's values (bigint, Uint8Array) and their JSON-lines forms
 // (decimal strings, base64): the driver's side of driver-protocol.ts.
 import { Buffer } from 'node:buffer';
-import type {
-  ChangeEvent,
-  StatsResult,
-  Record as WireRecord,
-  WriteOutcome,
-} from '@pluresdb-ipc/protocol';
+import type { ChangeEvent, WriteOutcome } from '@pluresdb-ipc/protocol';
+import type { StatsResult, Record as WireRecord } from '@pluresdb-ipc/protocol/messages';
 import type { ChangeJson, OutcomeJson, RecordJson, StatsJson } from './driver-protocol.ts';
 
 /** Bytes as base64. */

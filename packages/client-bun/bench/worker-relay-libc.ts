@@ -1,6 +1,6 @@
 // The alternative to koffi's `.async` in Bun, for the comparison in bench/async-wait.ts only:
 // a Worker makes the blocking bun:ffi futex wait and posts the result back.
-import type { LibcCalls } from '@pluresdb-ipc/protocol';
+import type { LibcCalls } from '@pluresdb-ipc/protocol/transport';
 import { bunLibc } from '../src/bun-libc.ts';
 
 const worker = new Worker(new URL('./futex-wait.worker.ts', import.meta.url).href);

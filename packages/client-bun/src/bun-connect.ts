@@ -1,5 +1,6 @@
 // Connecting from Bun: the shared IpcClient over the Bun platform binding (bun:ffi).
-import { type ConnectOptions, DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol';
+import type { ConnectOptions } from '@pluresdb-ipc/protocol';
+import { DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol/transport';
 import { bunPlatform } from './bun-platform.ts';
 
 /**

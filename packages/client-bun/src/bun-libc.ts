@@ -10,7 +10,7 @@ import {
   type LibcCalls,
   linux,
   timespecOf,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 
 const { i32, i64, u32, u64, ptr } = FFIType;
 

@@ -1,5 +1,6 @@
 // Connecting from Deno: the shared IpcClient over the Deno platform binding (Deno.dlopen).
-import { type ConnectOptions, DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol';
+import type { ConnectOptions } from '@pluresdb-ipc/protocol';
+import { DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol/transport';
 import { denoPlatform } from './deno-platform.ts';
 
 /**

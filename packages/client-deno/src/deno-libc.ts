@@ -7,7 +7,7 @@ import {
   type LibcCalls,
   linux,
   timespecOf,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 
 // A fixed prototype for the variadic syscall(): the futex needs integer arguments only.
 const futexCall = {

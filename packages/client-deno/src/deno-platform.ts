@@ -1,6 +1,6 @@
 // The Deno runtime binding of the transport: the shared POSIX platform over Deno.dlopen, with
 // Deno's file and timer APIs.
-import { type Platform, posixPlatform } from '@pluresdb-ipc/protocol';
+import { type Platform, posixPlatform } from '@pluresdb-ipc/protocol/transport';
 import { denoLibc, readSmallFile } from './deno-libc.ts';
 
 // Deno 2 has Node's setImmediate as a global (its setTimeout(0) is clamped to ~2 ms after a

@@ -1,7 +1,7 @@
 // @pluresdb-ipc/client-node: the PluresDB IPC client for Node (`connect`), and the Node binding
 // of the shared-memory transport (koffi) that the server and the tests use too.
 
-export * from '@pluresdb-ipc/protocol/client';
+export * from '@pluresdb-ipc/protocol';
 export { connect, IPCClient } from './node-connect.ts';
 export { mallocTrim, nodeLibc } from './node-libc.ts';
 export { nodeHostServices, nodePlatform } from './node-platform.ts';

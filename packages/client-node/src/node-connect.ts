@@ -1,5 +1,6 @@
 // Connecting from Node: the shared IpcClient over the Node platform binding (koffi).
-import { type ConnectOptions, DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol';
+import type { ConnectOptions } from '@pluresdb-ipc/protocol';
+import { DEFAULT_CHANNEL, IpcClient } from '@pluresdb-ipc/protocol/transport';
 import { nodePlatform } from './node-platform.ts';
 
 /**

@@ -7,7 +7,7 @@ import {
   linux,
   MAP_FAILED,
   timespecOf,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import koffi from 'koffi';
 
 const lib = koffi.load('libc.so.6');

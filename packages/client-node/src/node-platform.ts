@@ -1,7 +1,7 @@
 // The Node runtime binding of the transport: the shared POSIX platform over koffi, with Node's
 // timers. The protocol package's client and the server run on top of it.
 import { readFileSync } from 'node:fs';
-import { type HostServices, type Platform, posixPlatform } from '@pluresdb-ipc/protocol';
+import { type HostServices, type Platform, posixPlatform } from '@pluresdb-ipc/protocol/transport';
 import { nodeLibc } from './node-libc.ts';
 
 /** Node's host services (Bun's Node compatibility runs them unchanged). */

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { checkLibcBinding } from '@pluresdb-ipc/protocol/testing';
 import {
-  ErrorCode,
-  IpcError,
   PosixSegment,
   posixFutex,
   RingReader,
@@ -13,9 +13,8 @@ import {
   RingWriter,
   waitForData,
   waitForSpace,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkLibcBinding } from '../../protocol/test/fixtures/libc-binding-checks.ts';
 import { nodeLibc } from '../src/node-libc.ts';
 import { nodePlatform } from '../src/node-platform.ts';
 import { stopFrame, stressWait, testRings, testSegmentBytes } from './fixtures/two-rings.ts';

@@ -1,7 +1,7 @@
 // How fast each runtime binding's asynchronous futex wait hands a wake-up back to the event
 // loop, and what one synchronous FFI call costs. Run by the Bun and Deno packages' benches to
 // choose their binding (their READMEs give the figures).
-import { type LibcCalls, PosixSegment } from '../src/index.ts';
+import { type LibcCalls, PosixSegment } from '../src/transport.ts';
 
 /** One binding's figures. */
 export interface AsyncWakeFigures {

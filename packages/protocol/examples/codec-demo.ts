@@ -1,7 +1,8 @@
 // `pnpm demo` (for now): one request's life through the codec — encode, verify, decode — and a
 // corrupted copy refused. The server and client demo replaces this with issue #4.
 
-import { decodeFrame, encodeFrame, type Frame, IpcError } from '../src/index.ts';
+import { IpcError } from '../src/index.ts';
+import { decodeFrame, encodeFrame, type Frame } from '../src/messages.ts';
 import { FrameBuilder } from '../src/wire/frame-builder.ts';
 
 const builder = new FrameBuilder(256);

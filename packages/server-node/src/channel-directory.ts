@@ -4,7 +4,7 @@
 // letters, digits and `-_.!~*'()`; what it leaves that a file system reads otherwise is `.`
 // and `..` (the root itself and its parent), and a name longer than a path component may be.
 import { createHash } from 'node:crypto';
-import { checkChannelName } from '@pluresdb-ipc/protocol';
+import { checkChannelName } from '@pluresdb-ipc/protocol/transport';
 
 /** Longest file name Linux file systems take, in bytes (NAME_MAX). */
 export const NAME_MAX = 255;

@@ -1,6 +1,6 @@
 // The geometry of the segment a server creates for its channel (spec/transport.md#segment-layout):
 // the slots asked for, plus the ones kept for operators.
-import { type SegmentLayout, segmentLayout } from '@pluresdb-ipc/protocol';
+import { type SegmentLayout, segmentLayout } from '@pluresdb-ipc/protocol/transport';
 
 /**
  * Slots kept for operators beyond `maxClients`, so that a full server can still be inspected

@@ -1,13 +1,12 @@
 // Owning a channel (spec/transport.md#liveness): create its segment, or take over one left by
 // a dead server, or refuse while a live server owns it.
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import {
   ControlView,
-  ErrorCode,
-  IpcError,
   type Platform,
   type SharedSegment,
   segmentName,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 
 /** How long a segment may show no owner (pid 0) before it counts as abandoned. */
 const STARTING_GRACE_MS = 1_000;

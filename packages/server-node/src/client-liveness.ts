@@ -8,7 +8,7 @@ import {
   type ProcessIdentity,
   type SegmentLayout,
   SlotState,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 
 /** How long a claimed slot may stay without a client identity before it is reclaimed. */
 const CLAIM_GRACE_MS = 2_000;

@@ -3,7 +3,7 @@
 // times, and finally stops the server cleanly.
 import { fileURLToPath } from 'node:url';
 import { connect } from '@pluresdb-ipc/client-node';
-import { now } from '@pluresdb-ipc/protocol';
+import { now } from '@pluresdb-ipc/protocol/transport';
 import { spawnReady } from './child-server.ts';
 import { defaultDataDir } from './server-options.ts';
 

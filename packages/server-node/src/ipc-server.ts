@@ -3,13 +3,12 @@
 // (client-liveness.ts), gives memory back when quiet, and shuts down in order.
 import { readFileSync } from 'node:fs';
 import { mallocTrim, nodePlatform } from '@pluresdb-ipc/client-node';
+import { ErrorCode, type IpcError } from '@pluresdb-ipc/protocol';
+import { FrameBuilder } from '@pluresdb-ipc/protocol/messages';
 import {
   ControlView,
-  ErrorCode,
-  FrameBuilder,
   FrameCodec,
   HeaderWord,
-  type IpcError,
   now,
   type Platform,
   type ProcessIdentity,
@@ -20,7 +19,7 @@ import {
   SlotState,
   SlotWord,
   SpillBuffers,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import { openStore, type Store } from '@pluresdb-ipc/store';
 import { channelLayout } from './channel-layout.ts';
 import { createChannelSegment, refuseTakenChannel } from './channel-segment.ts';

@@ -1,13 +1,8 @@
 // Executes one verified request against the store (spec/messages.md#requests). Reads answer
 // synchronously; writes return a promise, and the store applies them in the order issued,
 // which keeps a session's writes in order (spec/messages.md#ordering).
-import {
-  BatchOpKind,
-  ErrorCode,
-  IpcError,
-  type Request,
-  type ResponseBody,
-} from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { BatchOpKind, type Request, type ResponseBody } from '@pluresdb-ipc/protocol/messages';
 import type { BatchOp, Store, WriteResult } from '@pluresdb-ipc/store';
 
 /** An answer now, or later for writes. */

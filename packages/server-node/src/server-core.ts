@@ -1,14 +1,14 @@
 // What a session needs from the server that hosts it.
+import type { IpcError } from '@pluresdb-ipc/protocol';
+import type { FrameBuilder } from '@pluresdb-ipc/protocol/messages';
 import type {
   AsyncFutex,
   ControlView,
-  FrameBuilder,
   FrameCodec,
-  IpcError,
   ProcessIdentity,
   SegmentLayout,
   SpillBuffers,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import type { Store } from '@pluresdb-ipc/store';
 import type { ResolvedServeOptions } from './server-options.ts';
 

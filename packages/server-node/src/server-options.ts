@@ -1,14 +1,13 @@
 // Options of the server, with their defaults in one place (the CLI maps its flags onto these).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import {
   checkChannelName,
-  ErrorCode,
-  IpcError,
   isValidRingCapacity,
   MAX_CLIENTS,
   MAX_SEGMENT_BYTES,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import type { Durability } from '@pluresdb-ipc/store';
 import { channelDirectoryName } from './channel-directory.ts';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';

@@ -4,23 +4,24 @@
 // queued, and while anything is queued the session reads no new requests (back-pressure), so
 // only events can grow the queue, and they are bounded by `maxBacklogBytes` per session and
 // `maxOutboundBytes` for all sessions together (spec/transport.md#back-pressure).
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import {
   decodeFrame,
   defaultVerifyLimits,
-  ErrorCode,
   errorCodeName,
   type Hello,
-  IpcError,
-  type Outbox,
-  type ProcessIdentity,
   type Request,
   type ResponseBody,
+  type VerifyLimits,
+} from '@pluresdb-ipc/protocol/messages';
+import {
+  type Outbox,
+  type ProcessIdentity,
   RingReader,
   RingView,
   SlotState,
   SlotWord,
-  type VerifyLimits,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import type { StoreEvent } from '@pluresdb-ipc/store';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';

@@ -14,7 +14,7 @@ import {
   type SegmentLayout,
   type SharedSegment,
   SPIN_SLICE_MS,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import type { Store } from '@pluresdb-ipc/store';
 import type { ResolvedServeOptions } from './server-options.ts';
 import type { ServerSession } from './server-session.ts';

@@ -2,17 +2,9 @@
 // events, encoded (answers through the server's FrameCodec, the hot ones by writing only what
 // varies) and written to the response ring, or queued when they do not fit; and the client's
 // doorbell, rung once per burst of output (BurstWake).
-import {
-  ErrorCode,
-  EventKind,
-  encodeFrame,
-  IpcError,
-  Outbox,
-  type ResponseBody,
-  RingView,
-  RingWriter,
-  ringDoorbell,
-} from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { EventKind, encodeFrame, type ResponseBody } from '@pluresdb-ipc/protocol/messages';
+import { Outbox, RingView, RingWriter, ringDoorbell } from '@pluresdb-ipc/protocol/transport';
 import type { StoreEvent } from '@pluresdb-ipc/store';
 import { BurstWake } from './burst-wake.ts';
 import type { ServerCore } from './server-core.ts';

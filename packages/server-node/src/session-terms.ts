@@ -1,7 +1,8 @@
 // The terms a session is served on: the answer to its Hello (spec/messages.md#handshake) and
 // what a session in an operator slot may ask (spec/transport.md#operator-slots).
 import { timingSafeEqual } from 'node:crypto';
-import { ErrorCode, type Hello, IpcError, type ResponseBody } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import type { Hello, ResponseBody } from '@pluresdb-ipc/protocol/messages';
 import type { ServerCore } from './server-core.ts';
 
 /** The protocol versions this server speaks. */

@@ -6,7 +6,7 @@ import {
   type Platform,
   type ProcessIdentity,
   SlotState,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { channelLayout } from '../src/channel-layout.ts';
 import { ClientLiveness } from '../src/client-liveness.ts';

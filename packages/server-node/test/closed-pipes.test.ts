@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@pluresdb-ipc/client-node';
-import { segmentName } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol/transport';
 import { describe, expect, it } from 'vitest';
 import {
   cliScript,

@@ -3,7 +3,7 @@
 // running alongside it left in /dev/shm on purpose.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from '@pluresdb-ipc/client-node';
-import { segmentName } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol/transport';
 import { describe, expect, it } from 'vitest';
 import { channelLayout } from '../src/channel-layout.ts';
 import type { DoctorReport } from '../src/cli/doctor-command.ts';

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { connect, ErrorCode, IpcError } from '@pluresdb-ipc/client-node';
-import { segmentName } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol/transport';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './fixtures/run-cli.ts';
 import {

@@ -3,7 +3,7 @@
 // read a byte of it. The other user is created when the tests run as root.
 import { chmodSync, existsSync, linkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from '@pluresdb-ipc/client-node';
-import { segmentName } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol/transport';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../src/cli/doctor-command.ts';
 import { otherUser, runNodeAs } from './fixtures/other-user.ts';

@@ -2,7 +2,7 @@
 // line before installing its signal handlers, so a quick SIGTERM killed it outright (about one
 // start in two, found by permissions.test.ts), leaving its segment behind as stale.
 import { existsSync, rmSync } from 'node:fs';
-import { segmentName } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol/transport';
 import { describe, expect, it } from 'vitest';
 import { freshChannel, freshDataDir, startServer } from './fixtures/server-process.ts';
 

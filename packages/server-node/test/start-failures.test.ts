@@ -7,7 +7,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, nodePlatform } from '@pluresdb-ipc/client-node';
-import { ErrorCode, IpcError, segmentName } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { segmentName } from '@pluresdb-ipc/protocol/transport';
 import { openStore } from '@pluresdb-ipc/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IpcServer } from '../src/ipc-server.ts';

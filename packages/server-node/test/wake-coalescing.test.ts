@@ -2,7 +2,7 @@
 // the burst, not once per answer (spec/transport.md#doorbells, "Coalescing"), and still gets
 // every answer. The slot is driven by hand so that it announces a sleep the whole time.
 import { nodePlatform } from '@pluresdb-ipc/client-node';
-import { encodeFrame, FrameBuilder, type RequestBody } from '@pluresdb-ipc/protocol';
+import { encodeFrame, FrameBuilder, type RequestBody } from '@pluresdb-ipc/protocol/messages';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostileSlot } from './fixtures/hostile-slot.ts';
 import {

@@ -1,7 +1,7 @@
 // Views of a stored record for callers: the public StoreRecord (data parsed) and the wire's
 // Record (data as JSON bytes), both built from the stored bytes without re-serialising.
 import type { Buffer } from 'node:buffer';
-import type { FieldState, Record as WireRecord } from '@pluresdb-ipc/protocol';
+import type { FieldState, Record as WireRecord } from '@pluresdb-ipc/protocol/messages';
 import { dataJson, decodeRecord } from './record-codec.ts';
 import { isDeleted, type RecordState } from './record-state.ts';
 import type { JsonObject, StoreRecord } from './types.ts';

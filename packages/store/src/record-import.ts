@@ -1,7 +1,7 @@
 // Turns a record from another replica (StoreRecord or the wire's Record) into a RecordState
 // the merge can trust (spec/crdt.md#merge-rules): every stamp checked, every value re-parsed
 // and re-serialised canonically, derived parts (`data`, `deleted`) recomputed, not believed.
-import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol';
+import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol/messages';
 import { compareRegisters } from './crdt.ts';
 import { hlcMs, isU64 } from './hlc.ts';
 import type { FieldValue } from './json-input.ts';

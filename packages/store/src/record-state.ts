@@ -1,6 +1,6 @@
 // The in-memory form of a record's CRDT state (spec/crdt.md#data-model). Everything else
 // (the stored bytes, the public StoreRecord, the wire Record) is converted to and from this.
-import type { ClockEntry } from '@pluresdb-ipc/protocol';
+import type { ClockEntry } from '@pluresdb-ipc/protocol/messages';
 import { compareCodePoints } from './text.ts';
 
 export type { ClockEntry };

@@ -4,7 +4,9 @@
 // server never parses or re-serialises data it only passes through.
 
 import { Buffer } from 'node:buffer';
-import { FramePool, IpcError, type Record as WireRecord } from '@pluresdb-ipc/protocol';
+import { IpcError } from '@pluresdb-ipc/protocol';
+import type { Record as WireRecord } from '@pluresdb-ipc/protocol/messages';
+import { FramePool } from '@pluresdb-ipc/protocol/transport';
 import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { CommitQueue } from './commit-queue.ts';

@@ -2,7 +2,7 @@
 // surrogates, code point ordering (the order LMDB keeps keys in), and fast ASCII paths for
 // the short strings that dominate (shared BRIEF §3: TextEncoder costs ~455 ns on 16 bytes).
 
-import { decodeUtf8 } from '@pluresdb-ipc/protocol';
+import { decodeUtf8 } from '@pluresdb-ipc/protocol/messages';
 
 /**
  * UTF-8 length of `text`, or -1 when it is not well-formed UTF-16 (holds a lone surrogate,

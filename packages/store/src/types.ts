@@ -1,6 +1,6 @@
 // The store's public types. Record metadata reuses the wire schema's shapes (ClockEntry,
 // FieldState) so the server passes records between the store and the wire unchanged.
-import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol';
+import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol/messages';
 import type { JsonObject } from './json-input.ts';
 
 export type { JsonObject, JsonValue } from './json-input.ts';

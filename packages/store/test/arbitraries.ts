@@ -1,6 +1,6 @@
 // fast-check generators shared by the property tests. Small domains on purpose: few actors,
 // few stamps, few field names, so ties and collisions (the hard cases) come up often.
-import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol';
+import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol/messages';
 import fc from 'fast-check';
 import { packHlc } from '../src/index.ts';
 import { type IncomingRecord, importRecord } from '../src/record-import.ts';

@@ -1,7 +1,8 @@
 // The CLI as a client: one command, one session, JSON out.
 import { readFileSync } from 'node:fs';
 import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
-import { type ConnectOptions, type JsonObject, now } from '@pluresdb-ipc/protocol';
+import type { ConnectOptions, JsonObject } from '@pluresdb-ipc/protocol';
+import { now } from '@pluresdb-ipc/protocol/transport';
 import { outputClosed, writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';

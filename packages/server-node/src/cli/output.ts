@@ -1,6 +1,7 @@
 // How the CLI prints: JSON on stdout (bigints as decimal strings, so nothing loses precision),
 // errors on stderr with a non-zero exit code.
-import { errorCodeName, IpcError } from '@pluresdb-ipc/protocol';
+import { IpcError } from '@pluresdb-ipc/protocol';
+import { errorCodeName } from '@pluresdb-ipc/protocol/messages';
 import { writeErr, writeOut } from './closed-output.ts';
 
 /** Exit codes of the CLI. */

@@ -12,9 +12,9 @@ import {
   readSync,
   type Stats,
 } from 'node:fs';
+import { decodeUtf8 } from '@pluresdb-ipc/protocol/messages';
 import {
   channelNameOffset,
-  decodeUtf8,
   HeaderWord,
   MAX_CHANNEL_NAME_BYTES,
   MAX_CLIENTS,
@@ -25,7 +25,7 @@ import {
   segmentName,
   slotBytes,
   slotTableStart,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 
 /** Where Linux keeps POSIX shared-memory objects. */
 export const SHM_DIR = '/dev/shm';

@@ -1,0 +1,4 @@
+// @pluresdb-ipc/protocol/testing: checks each runtime package's tests run in their own runtime
+// (Node, Bun, Deno), so the three bindings are held to the same list.
+export { checkConnect, type RuntimeEntry } from './testing/connect-checks.ts';
+export { checkLibcBinding } from './testing/libc-binding-checks.ts';
