@@ -1,18 +1,15 @@
 // The conformance suite: every scenario against every runtime's client (runtimes/*.json, or
 // those named in CONFORMANCE_RUNTIMES), each through its driver process and a real server;
 // then clients of several runtimes together on one server.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withParticipants } from '../src/harness/cross-fixture.ts';
 import { withKnownFailures } from '../src/harness/known-failures.ts';
 import { CAPABILITIES, selectedRuntimes } from '../src/harness/runtime-files.ts';
-import { RuntimeFixture } from '../src/harness/runtime-fixture.ts';
+import { describeRuntime } from '../src/harness/runtime-suite.ts';
 import { CROSS_RUNTIME_SCENARIO, crossRuntime } from '../src/scenarios/cross-runtime.ts';
 import { scenarios } from '../src/scenarios/index.ts';
 
 const runtimes = selectedRuntimes();
-const DEFAULT_SCENARIO_TIMEOUT_MS = 30_000;
-/** Time for a runtime's first scenario to also start its server and driver (run in order). */
-const STARTUP_ALLOWANCE_MS = 30_000;
 
 describe('runtime files', () => {
   it('name only existing scenarios, each once', () => {
@@ -30,25 +27,7 @@ describe('runtime files', () => {
   });
 });
 
-for (const runtime of runtimes) {
-  describe(runtime.name, () => {
-    const fixture = new RuntimeFixture(runtime);
-    afterAll(() => fixture.stop(), 30_000);
-    let first = true;
-    for (const scenario of scenarios) {
-      const title = `${runtime.name}: ${scenario.name}`;
-      const missing = (scenario.needs ?? []).filter((need) => !runtime.capabilities.has(need));
-      if (missing.length > 0) {
-        it.skip(`${title} (no capability: ${missing.join(', ')})`, () => {});
-        continue;
-      }
-      const timeout =
-        (scenario.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS) + (first ? STARTUP_ALLOWANCE_MS : 0);
-      first = false;
-      it(title, () => fixture.run(scenario), timeout);
-    }
-  });
-}
+for (const runtime of runtimes) describeRuntime(runtime);
 
 describe('cross-runtime', () => {
   // Writer, watcher and reader: the selected runtimes in turn (node, bun, deno by default;

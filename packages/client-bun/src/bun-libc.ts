@@ -1,9 +1,7 @@
 // The libc calls of the shared-memory transport, bound through bun:ffi (calls cost ~10 ns, a
 // fraction of koffi's). bun:ffi has no asynchronous call, so the one wait that must not block
-// the event loop goes through the Node binding's koffi `.async` (see README: measured against
-// a Worker relay).
+// the event loop goes through koffi's `.async` (bun-async-wait.ts).
 import { dlopen, FFIType, type Pointer, read, toArrayBuffer } from 'bun:ffi';
-import { nodeLibc } from '@pluresdb-ipc/client-node';
 import {
   fstatSyscallNumber,
   futexSyscallNumber,
@@ -11,6 +9,7 @@ import {
   linux,
   timespecOf,
 } from '@pluresdb-ipc/protocol/transport';
+import { futexWaitAsync } from './bun-async-wait.ts';
 
 const { i32, i64, u32, u64, ptr } = FFIType;
 
@@ -68,7 +67,7 @@ export const bunLibc: LibcCalls = {
   errno: () => read.i32(fn.__errno_location() as Pointer, 0),
   view: (address, length) => toArrayBuffer(Number(address) as Pointer, 0, length),
   futexWait,
-  futexWaitAsync: nodeLibc.futexWaitAsync,
+  futexWaitAsync,
   futexWake: (address) =>
     Number(fn.syscall(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
   fstat: (fd, buffer) => Number(stat.syscall(SYS_fstat, fd, buffer)),
