@@ -87,9 +87,7 @@ describe('startServer', () => {
   it('rejects with StoreLocked, in the server own words, when another server has the data', async () => {
     const { server } = await started();
     const channel = freshChannel('locked');
-    const error = await failure(
-      startServer({ channel, dataDir: server.dataDir, log: () => {} }),
-    );
+    const error = await failure(startServer({ channel, dataDir: server.dataDir, log: () => {} }));
     console.log(`start-server: locked store: ${error.message}`);
     expect(error.code).toBe(ErrorCode.StoreLocked);
     expect(error.rawMessage).toContain(server.dataDir);
@@ -98,7 +96,11 @@ describe('startServer', () => {
 
   it('rejects with InvalidArgument for a data directory that cannot be made', async () => {
     const error = await failure(
-      startServer({ channel: freshChannel('badpath'), dataDir: '/proc/pluresdb-test', log: () => {} }),
+      startServer({
+        channel: freshChannel('badpath'),
+        dataDir: '/proc/pluresdb-test',
+        log: () => {},
+      }),
     );
     expect(error.code).toBe(ErrorCode.InvalidArgument);
     expect(error.rawMessage).toBe(
@@ -120,7 +122,12 @@ describe('startServer', () => {
 
   it('rejects with InvalidArgument for an option the server refuses (a usage error)', async () => {
     const error = await failure(
-      startServer({ channel: freshChannel('usage'), dataDir: dataDir(), maxClients: 0, log: () => {} }),
+      startServer({
+        channel: freshChannel('usage'),
+        dataDir: dataDir(),
+        maxClients: 0,
+        log: () => {},
+      }),
     );
     expect(error.code).toBe(ErrorCode.InvalidArgument);
     expect(error.rawMessage).toBe('--max-clients must be a positive integer');
@@ -237,7 +244,11 @@ describe('the server does not outlive its app', () => {
     const how = mode === 'exit' ? 'exits normally' : 'is killed with SIGKILL';
     it(`stops cleanly when the app ${how}`, async () => {
       const channel = freshChannel(`owner-${mode}`);
-      const app = spawnFixture('./owning-app.ts', [channel, dataDir(), mode === 'exit' ? 'exit' : 'wait']);
+      const app = spawnFixture('./owning-app.ts', [
+        channel,
+        dataDir(),
+        mode === 'exit' ? 'exit' : 'wait',
+      ]);
       const line = await app.lineStartingWith('owning-app ready ');
       const serverPid = Number(line.split(' ')[2]);
       expect(pidRuns(serverPid)).toBe(true);
@@ -256,8 +267,16 @@ describe('the server does not outlive its app', () => {
   }
 
   it('serve --parent-pid refuses a process that does not run', async () => {
-    const run = await runCli(['serve', '--channel', freshChannel('noparent'), '--parent-pid', '999999999']);
+    const run = await runCli([
+      'serve',
+      '--channel',
+      freshChannel('noparent'),
+      '--parent-pid',
+      '999999999',
+    ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('pluresdb-ipc: InvalidArgument: --parent-pid 999999999: no such process\n');
+    expect(run.stderr).toBe(
+      'pluresdb-ipc: InvalidArgument: --parent-pid 999999999: no such process\n',
+    );
   });
 });

@@ -28,7 +28,12 @@ export interface LaunchHost {
 
 /** This process, as {@link serverLaunch} sees it. */
 export function currentHost(): LaunchHost {
-  return { execPath: process.execPath, versions: process.versions, env: process.env, pid: process.pid };
+  return {
+    execPath: process.execPath,
+    versions: process.versions,
+    env: process.env,
+    pid: process.pid,
+  };
 }
 
 /** The installed CLI script, resolved as any importer of the package would. */
