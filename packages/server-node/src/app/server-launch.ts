@@ -14,7 +14,7 @@ export interface ServerLaunch {
   readonly script: string;
   /** The arguments after the script: `serve` and its flags. */
   readonly scriptArgs: readonly string[];
-  /** The server's environment: ours, the `env` option, and `ELECTRON_RUN_AS_NODE=1` under Electron. */
+  /** The server's environment: ours, the `env` option, `ELECTRON_RUN_AS_NODE=1` under Electron. */
   readonly env: Readonly<Record<string, string>>;
 }
 

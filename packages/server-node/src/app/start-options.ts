@@ -8,7 +8,7 @@ import type { ServerSpawner } from './server-child.ts';
 export interface StartServerOptions {
   /** Channel name; default `"default"`. */
   readonly channel?: string;
-  /** Data directory; default {@link defaultDataDir} of the channel (in this process's environment). */
+  /** Data directory; default {@link defaultDataDir} of the channel (with this process's env). */
   readonly dataDir?: string;
   /** Client slots; default 64 (`--max-clients`). */
   readonly maxClients?: number;

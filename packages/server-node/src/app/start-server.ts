@@ -24,7 +24,7 @@ const STDERR_DRAIN_MS = 500;
 
 /** How a started server's process ended: the exit event. */
 export interface ServerExit extends ExitStatus {
-  /** True when {@link RunningServer.stop} asked for it; false for a crash or a kill from outside. */
+  /** True when {@link RunningServer.stop} asked for it; false for a crash or an outside kill. */
   readonly requested: boolean;
   /** The last lines it wrote to stderr (at most 4,096 characters): why it crashed, when it says. */
   readonly stderr: string;
@@ -67,7 +67,14 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const resolved = resolveStartOptions(options);
-  const child = (resolved.spawn ?? spawnChild)(serverLaunch(resolved));
+  let child: ServerChild;
+  try {
+    child = (resolved.spawn ?? spawnChild)(serverLaunch(resolved));
+  } catch (error) {
+    throw new IpcError(ErrorCode.Internal, `could not start the server: ${String(error)}`, {
+      cause: error,
+    });
+  }
   return new ServerProcess(child, resolved).ready();
 }
 

@@ -4,9 +4,9 @@
 // We poll the parent's identity instead of watching a pipe on stdin because an Electron
 // `utilityProcess` gets no stdin pipe, and any process that knows the app's pid can be told it.
 import { readFileSync } from 'node:fs';
-import { ErrorCode, IpcError, procStatField, processStart } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError, processStart, procStatField } from '@pluresdb-ipc/protocol';
 
-/** How often the parent is looked at, in ms: the most a server outlives its parent, plus its stop. */
+/** How often the parent is looked at, in ms: how long a server may outlive it, before its stop. */
 export const PARENT_POLL_MS = 250;
 
 function readStat(path: string): string | undefined {
