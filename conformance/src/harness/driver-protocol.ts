@@ -40,6 +40,8 @@ export interface ConnectOptionsJson {
   readonly clientName?: string;
   /** The server's shared secret, base64. */
   readonly credentials?: string;
+  /** How long connect waits for a server that is starting, ms (capability `waitForServer`). */
+  readonly waitForServer?: number;
   readonly whileDisconnected?: 'wait' | 'fail';
   readonly reconnect?: {
     readonly enabled?: boolean;

@@ -13,6 +13,8 @@ export const CAPABILITIES = {
   abort: 'cancelling a request through an abort signal',
   /** Reconnecting after a server restart, and the `whileDisconnected` option. */
   reconnect: 'reconnecting on its own after the server restarts',
+  /** The `waitForServer` connect option: connecting waits for a server that is starting. */
+  waitForServer: 'connect waits for a server that is starting',
   /** Strings that can hold lone UTF-16 surrogates (JavaScript strings can, UTF-8 strings cannot). */
   loneSurrogates: 'keys with lone UTF-16 surrogates can be expressed',
   /**

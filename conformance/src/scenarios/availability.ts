@@ -23,6 +23,45 @@ export const availabilityScenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'connect with waitForServer waits for a server that is starting',
+    needs: ['waitForServer'],
+    async run({ driver, startServer, defer }) {
+      const server = await startServer();
+      await server.stop();
+      const client = 'patient';
+      defer(() => driver.call('close', { client }).catch(() => undefined));
+      // The connect is under way (no segment yet) when the server starts.
+      const connecting = driver.call(
+        'connect',
+        { client, channel: server.channel, options: { waitForServer: 20_000 } },
+        30_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await server.start();
+      const outcome = await connecting;
+      check(
+        outcome.ok,
+        `connect waits for the server: ${outcome.ok ? '' : `${outcome.error.code}: ${outcome.error.message}`}`,
+      );
+      await driver.ok('put', { client, key: 'k', value: { v: 1 } });
+      equal(await driver.ok('get', { client, key: 'k' }), { v: 1 }, 'a read after the wait');
+    },
+  },
+  {
+    name: 'connect with waitForServer fails with Unavailable once the time is up',
+    needs: ['waitForServer'],
+    async run({ driver, runtime, defer }) {
+      const client = 'waiting';
+      defer(() => driver.call('close', { client }).catch(() => undefined));
+      const error = await driver.fails('connect', {
+        client,
+        channel: freshChannel(`${runtime.name}-never`),
+        options: { waitForServer: 500 },
+      });
+      expectCode(error, 'Unavailable', 'connect that waited 500 ms for a server that never came');
+    },
+  },
+  {
     name: "Unavailable with whileDisconnected 'fail', then reconnects",
     needs: ['reconnect'],
     async run({ driver, startServer, connect }) {

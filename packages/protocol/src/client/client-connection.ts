@@ -13,6 +13,10 @@ import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
 import { type ConnectOptions, type ResolvedOptions, resolveOptions } from './client-options.ts';
 import { ClientSession, remaining } from './client-session.ts';
 
+/** First and longest pause between the attempts of `waitForServer`, in ms. */
+const FIRST_POLL_MS = 5;
+const MAX_POLL_MS = 100;
+
 /** The protocol versions this client speaks (spec/versioning.md). */
 export const CLIENT_PROTOCOL = { min: 1, max: 1 } as const;
 
@@ -116,6 +120,37 @@ export abstract class ClientConnection {
       } catch {
         delay = Math.min(delay * 2, this.options.reconnect.maxDelayMs);
       }
+    }
+  }
+
+  /**
+   * The first session: {@link establish}, tried again while it fails with `Unavailable` (no
+   * segment yet, a server not `Ready` yet, or a dead one a new server will replace) until
+   * `waitForServer` ms have passed; polled with a back-off from 5 to 100 ms, so a server that
+   * becomes ready is found within 100 ms (spec/transport.md#connecting).
+   */
+  protected async establishFirst(): Promise<void> {
+    const waitMs = this.options.waitForServer;
+    const deadline = now() + waitMs;
+    let delay = FIRST_POLL_MS;
+    for (;;) {
+      try {
+        await this.establish();
+        return;
+      } catch (error) {
+        if (!IpcError.is(error) || error.code !== ErrorCode.Unavailable || waitMs <= 0) throw error;
+        if (remaining(deadline) <= 0) {
+          throw new IpcError(
+            ErrorCode.Unavailable,
+            `no server was ready on channel "${this.channel}" within ${waitMs} ms (${error.rawMessage})`,
+            { cause: error },
+          );
+        }
+      }
+      const pause = Math.min(delay, remaining(deadline));
+      // Kept alive: the caller awaits `connect`, and nothing else may hold its process open.
+      await new Promise<void>((resolve) => this.platform.setTimer(resolve, pause, true));
+      delay = Math.min(delay * 2, MAX_POLL_MS);
     }
   }
 

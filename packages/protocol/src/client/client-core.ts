@@ -13,9 +13,12 @@ import { type Answer, type AnswerHandling, answerAsIs, PendingRequest } from './
 
 /** The client core; `IpcClient` adds the typed operations on top. */
 export class ClientCore extends AnswerPump {
-  /** Establishes the first session; throws `Unavailable` when no server runs. */
+  /**
+   * Establishes the first session; throws `Unavailable` when no server runs (after waiting
+   * `waitForServer` ms for one).
+   */
   protected async start(): Promise<void> {
-    await this.establish();
+    await this.establishFirst();
   }
 
   /**

@@ -1,4 +1,5 @@
 // Options of the client, with their defaults in one place.
+import { ErrorCode, IpcError } from '../errors.ts';
 import type { AbortSignalLike } from '../transport/platform.ts';
 
 /** How the client reconnects after the server went away. */
@@ -43,6 +44,14 @@ export interface ConnectOptions {
    */
   readonly operator?: boolean;
   /**
+   * How long `connect` waits for a server that is starting, in ms: while the channel has no
+   * segment, or one whose server is not `Ready` (or is gone), it tries again with a short
+   * back-off instead of failing at once, then fails with `Unavailable` naming the channel.
+   * Other failures (`PermissionDenied`, `ServerFull`, `Unauthenticated`, ...) end it at once.
+   * Default 0: fail at once (spec/transport.md#connecting).
+   */
+  readonly waitForServer?: number;
+  /**
    * What a request made while disconnected does: `'wait'` (default) until the client is
    * connected again or the request's timeout passes; `'fail'` at once with `Unavailable`.
    */
@@ -67,10 +76,19 @@ export interface ResolvedOptions {
   readonly reconnect: Required<ReconnectOptions>;
   readonly whileDisconnected: 'wait' | 'fail';
   readonly operator: boolean;
+  readonly waitForServer: number;
 }
 
-/** Fills in the defaults. */
+/** Fills in the defaults; throws `InvalidArgument` for a `waitForServer` that is no duration. */
 export function resolveOptions(options: ConnectOptions): ResolvedOptions {
+  const waitForServer = options.waitForServer ?? 0;
+  // NaN or a negative value would poll forever or not at all without saying why.
+  if (typeof waitForServer !== 'number' || !(waitForServer >= 0) || waitForServer > 2 ** 31) {
+    throw new IpcError(
+      ErrorCode.InvalidArgument,
+      `waitForServer must be a number of ms from 0 to 2^31, not ${String(waitForServer)}`,
+    );
+  }
   return {
     timeoutMs: options.timeoutMs ?? 30_000,
     // The caller's timeout covers the connect too: `--timeout 500` against a stopped server
@@ -86,5 +104,6 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     },
     whileDisconnected: options.whileDisconnected ?? 'wait',
     operator: options.operator ?? false,
+    waitForServer,
   };
 }

@@ -14,6 +14,7 @@ const options = {
   'secret-file': { type: 'string' },
   'spin-micros': { type: 'string' },
   'max-outbound-bytes': { type: 'string' },
+  'parent-pid': { type: 'string' },
   timeout: { type: 'string' },
   prefix: { type: 'string' },
   after: { type: 'string' },

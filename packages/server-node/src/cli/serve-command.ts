@@ -4,6 +4,7 @@ import { IpcServer } from '../ipc-server.ts';
 import type { ServeOptions } from '../server-options.ts';
 import { writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, UsageError } from './output.ts';
+import { watchParent } from './parent-watch.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
 import { readSecretFile } from './secret-file.ts';
 
@@ -48,10 +49,27 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     // Through writeErr: a closed stderr (`serve 2>&1 | head -1`) must not end the server.
     log: (line) => writeErr(`${line}\n`),
   };
+  const parentPid =
+    values['parent-pid'] === undefined
+      ? undefined
+      : positiveInteger(values['parent-pid'], '--parent-pid');
   // A failed batched commit ('fsync' mode, a full disk) leaves lmdb-js with a rejection nobody
   // handles; every write it failed is answered with the error, and the server goes on.
   surviveOrphanedCommitFailures();
-  const server = await IpcServer.start(options);
+  // Before the store opens: a parent gone already means nobody wants this server.
+  let parentGone = false;
+  let whenParentGone = (): void => {
+    parentGone = true;
+  };
+  const unwatch =
+    parentPid === undefined ? () => {} : watchParent(parentPid, () => whenParentGone());
+  let server: IpcServer;
+  try {
+    server = await IpcServer.start(options);
+  } catch (error) {
+    unwatch();
+    throw error;
+  }
   const { channel, dataDir } = server.options;
   return new Promise((resolve) => {
     let stopping = false;
@@ -61,6 +79,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
         process.exit(ExitCode.Failed);
       }
       stopping = true;
+      unwatch();
       server.log(`${signal}: stopping`);
       server.stop().then(
         () => {
@@ -75,6 +94,11 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    whenParentGone = () => stop(`parent process ${parentPid} is gone`);
+    if (parentGone) {
+      whenParentGone();
+      return;
+    }
     // Only now: whoever reads this line may signal at once, and an earlier signal would have
     // killed the process without a clean stop, leaving its segment behind.
     writeOut(`pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`);

@@ -23,7 +23,7 @@ const commands: Record<string, CommandHelp> = {
     synopsis: `serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
                      [--spin-micros N] [--max-outbound-bytes N] [--writemap]
-                     [--fix-permissions]`,
+                     [--fix-permissions] [--parent-pid PID]`,
     brief: 'serve [--channel NAME] [--data DIR] [FLAGS]',
     summary: 'serve DIR on channel NAME until a signal',
     details: `Serves the store in DIR on channel NAME until SIGINT/SIGTERM, then answers or fails
@@ -48,6 +48,8 @@ what is in flight, flushes, removes its shared memory and exits 0. Prints one li
                         server (SIGBUS) instead of failing the write
   --fix-permissions     tighten this user's DIR (to 0700) and its files (to 0600) when
                         other users could read or write them, instead of refusing to start
+  --parent-pid PID      stop cleanly, as on SIGTERM, once process PID is gone (checked every
+                        250 ms): an app's server does not outlive the app, even killed
 
 DIR is created 0700 and its files 0600; a DIR or file other users can read or write is
 refused (PermissionDenied) unless --fix-permissions is given and it is this user's.
