@@ -5,15 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPCClient, nodePlatform } from '@pluresdb-ipc/client-node';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import {
   ControlView,
-  ErrorCode,
-  IpcError,
   type ProcessIdentity,
   ServerState,
   type SharedSegment,
   segmentName,
-} from '@pluresdb-ipc/protocol';
+} from '@pluresdb-ipc/protocol/transport';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelLayout } from '../src/channel-layout.ts';
 import {

@@ -4,7 +4,8 @@
 // We poll the parent's identity instead of watching a pipe on stdin because an Electron
 // `utilityProcess` gets no stdin pipe, and any process that knows the app's pid can be told it.
 import { readFileSync } from 'node:fs';
-import { ErrorCode, IpcError, processStart, procStatField } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { processStart, procStatField } from '@pluresdb-ipc/protocol/transport';
 
 /** How often the parent is looked at, in ms: how long a server may outlive it, before its stop. */
 export const PARENT_POLL_MS = 250;
