@@ -31,18 +31,22 @@ export * from './gen/writers.ts';
 export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
 export { checkPrivateFile, fileOwnerAndMode } from './posix/file-owner.ts';
 export {
+  CLOCK_MONOTONIC,
   fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
   linux,
   MAP_FAILED,
   STAT_BUFFER_BYTES,
+  SYS_FUTEX_WAITV,
   timespecOf,
+  type WaitvCalls,
 } from './posix/libc-calls.ts';
 export { osError } from './posix/os-error.ts';
 export { posixFutex } from './posix/posix-futex.ts';
 export { type HostServices, posixPlatform, sharedSegment } from './posix/posix-platform.ts';
 export { PosixSegment } from './posix/posix-segment.ts';
+export { processWaiterOf } from './posix/posix-waiter.ts';
 export {
   processStart,
   procIsAlive,
@@ -68,6 +72,11 @@ export type {
   ProcessIdentity,
   SharedSegment,
 } from './transport/platform.ts';
+export {
+  FUTEX_WAITV_MAX,
+  ProcessWaiter,
+  type WaitvBinding,
+} from './transport/process-waiter.ts';
 export {
   checkChannelName,
   DEFAULT_CHANNEL,

@@ -5,6 +5,7 @@ import type { AsyncFutex } from '../transport/platform.ts';
 import { linux } from './libc-calls.ts';
 import { osError } from './os-error.ts';
 import type { PosixSegment } from './posix-segment.ts';
+import { processWaiterOf } from './posix-waiter.ts';
 
 /** Builds the futex for words of `segment` (control arrays must be views of its buffer). */
 export function posixFutex(segment: PosixSegment): AsyncFutex {
@@ -24,6 +25,10 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
       throw osError('futex', error, segment.name);
     },
     async waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
+      // One native wait for all the process's sleepers when it can (posix-waiter.ts).
+      const waiter = processWaiterOf(libc);
+      if (waiter !== null)
+        return waiter.wait(address(control, index), control, index, expected, timeoutMs);
       const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
       if (result === 0) return 'woken';
       // errno belonged to the waiting thread and is gone here: judge a failure by the word.
