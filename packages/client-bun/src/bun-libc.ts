@@ -3,7 +3,7 @@
 // the event loop goes through the Node binding's koffi `.async` (see README: measured against
 // a Worker relay).
 import { dlopen, FFIType, type Pointer, read, toArrayBuffer } from 'bun:ffi';
-import { nodeLibc } from '@pluresdb-ipc/client-node';
+import { nodeLibc, nodeWaitv } from '@pluresdb-ipc/client-node';
 import {
   fstatSyscallNumber,
   futexSyscallNumber,
@@ -69,6 +69,8 @@ export const bunLibc: LibcCalls = {
   view: (address, length) => toArrayBuffer(Number(address) as Pointer, 0, length),
   futexWait,
   futexWaitAsync: nodeLibc.futexWaitAsync,
+  // The process's one waiter, over koffi's futex_waitv too (spec/transport.md#many-doorbells-one-waiter).
+  waitv: nodeWaitv,
   futexWake: (address) =>
     Number(fn.syscall(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
   fstat: (fd, buffer) => Number(stat.syscall(SYS_fstat, fd, buffer)),
