@@ -33,8 +33,9 @@ export const FUTEX_WAITV_MAX = 128;
 const ENTRY_BYTES = 24;
 /** `FUTEX2_SIZE_U32`: a 32-bit word, shared between processes (no FUTEX2_PRIVATE). */
 const FUTEX2_SIZE_U32 = 0x02;
-/** `FUTEX2_PRIVATE` (= FUTEX_PRIVATE_FLAG): the control word is this process's own. */
-const FUTEX2_PRIVATE = 128;
+// The control word is this process's own, yet its entry is a shared futex too: the kernel keys
+// a private futex apart from a shared one at the same address, so the shared FUTEX_WAKE the
+// bindings make would never reach a FUTEX2_PRIVATE entry.
 const ENOSYS = 38;
 const EAGAIN = 11;
 const ETIMEDOUT = 110;
@@ -74,7 +75,7 @@ class Lane {
 
   /** Whether the kernel knows futex_waitv (a probe that cannot sleep: the value differs). */
   probe(): 'ok' | 'enosys' | number {
-    this.writeEntry(0, this.controlAddress, Atomics.load(this.control, 0) + 1, FUTEX2_PRIVATE);
+    this.writeEntry(0, this.controlAddress, Atomics.load(this.control, 0) + 1);
     const result = this.binding.futexWaitv(this.vectorBytes, 1, 0n);
     if (result >= 0) return 'ok';
     const error = this.binding.errno();
@@ -97,11 +98,11 @@ class Lane {
   private arm(): void {
     if (this.registrations.length === 0) return;
     this.armed = this.registrations.slice();
-    this.writeEntry(0, this.controlAddress, Atomics.load(this.control, 0), FUTEX2_PRIVATE);
+    this.writeEntry(0, this.controlAddress, Atomics.load(this.control, 0));
     let deadline = this.armed[0]?.deadlineNs ?? 0n;
     for (let i = 0; i < this.armed.length; i++) {
       const r = this.armed[i] as Registration;
-      this.writeEntry(i + 1, r.address, r.expected, 0);
+      this.writeEntry(i + 1, r.address, r.expected);
       if (r.deadlineNs < deadline) deadline = r.deadlineNs;
     }
     this.inFlight = true;
@@ -141,11 +142,11 @@ class Lane {
     this.arm();
   }
 
-  private writeEntry(entry: number, address: bigint, value: number, flags: number): void {
+  private writeEntry(entry: number, address: bigint, value: number): void {
     const at = entry * ENTRY_BYTES;
     this.vector.setBigUint64(at, BigInt(value >>> 0), true);
     this.vector.setBigUint64(at + 8, address, true);
-    this.vector.setUint32(at + 16, FUTEX2_SIZE_U32 | flags, true);
+    this.vector.setUint32(at + 16, FUTEX2_SIZE_U32, true);
     this.vector.setUint32(at + 20, 0, true);
   }
 }
