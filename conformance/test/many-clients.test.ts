@@ -16,7 +16,8 @@ import type { ManyClientsReport } from '../src/many-clients/many-clients.ts';
 const run = promisify(execFile);
 const long = process.env.PLURESDB_LONG_TESTS === '1';
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+const bin = (name: string) =>
+  fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 const entry = (name: string) => `src/many-clients/${name}-entry.ts`;
 
 const commands = {
@@ -79,14 +80,14 @@ describe('many clients in one process', () => {
 
   it('Node, forced per-client waits (the old way): still correct, app I/O slow', async () => {
     // Few samples: each one waits for a pool thread a sleeping client gives back.
-    const report = await manyClients('node', server.channel, 16, 20, long ? 100 : 10, {
+    const report = await manyClients('node', server.channel, 16, 10, long ? 100 : 3, {
       PLURESDB_IPC_WAITER: 'per-client',
     });
     console.log(
       `[many-clients] node per-client waits, 16 idle clients: readFile p50/p99 ${report.io.readFile?.p50}/${report.io.readFile?.p99} ms, dns.lookup ${report.io.dnsLookup?.p50}/${report.io.dnsLookup?.p99} ms; 16 connect+subscribe ${report.connectMs} ms`,
     );
     expect(report.waiter).toBe(false);
-    checkDelivery(report, 16, 20);
+    checkDelivery(report, 16, 10);
   }, 120_000);
 
   it('Node: 64 clients connect and subscribe', async () => {
