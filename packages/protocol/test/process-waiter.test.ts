@@ -32,6 +32,16 @@ describe('process waiter fallback', () => {
     expect(ProcessWaiter.start(fakeBinding(11))).toBeInstanceOf(ProcessWaiter);
   });
 
+  it('sends sleepers back when the call keeps failing, then stops', async () => {
+    const waiter = ProcessWaiter.start(fakeBinding(11)) as ProcessWaiter;
+    const words = new Int32Array(2);
+    for (let round = 0; round < 3; round++) {
+      expect(waiter.failed).toBe(false);
+      expect(await waiter.wait(4096n, words, 0, 0, 1000)).toBe('woken');
+    }
+    expect(waiter.failed).toBe(true);
+  });
+
   it('falls back to one wait per sleeper, warning once', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const perSleeper: number[] = [];

@@ -27,7 +27,7 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
     async waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
       // One native wait for all the process's sleepers when it can (posix-waiter.ts).
       const waiter = processWaiterOf(libc);
-      if (waiter !== null)
+      if (waiter !== null && !waiter.failed)
         return waiter.wait(address(control, index), control, index, expected, timeoutMs);
       const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
       if (result === 0) return 'woken';

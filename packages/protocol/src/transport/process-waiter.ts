@@ -31,16 +31,20 @@ export interface WaitvBinding {
 export const FUTEX_WAITV_MAX = 128;
 /** Bytes of one `struct futex_waitv { u64 val; u64 uaddr; u32 flags; u32 reserved; }`. */
 const ENTRY_BYTES = 24;
-/** `FUTEX2_SIZE_U32`: a 32-bit word, shared between processes (no FUTEX2_PRIVATE). */
+/**
+ * `FUTEX2_SIZE_U32`: a 32-bit word, shared between processes (no FUTEX2_PRIVATE). The control
+ * word is this process's own, yet its entry is a shared futex too: the kernel keys a private
+ * futex apart from a shared one at the same address, so the shared FUTEX_WAKE the bindings
+ * make would never reach a FUTEX2_PRIVATE entry.
+ */
 const FUTEX2_SIZE_U32 = 0x02;
-// The control word is this process's own, yet its entry is a shared futex too: the kernel keys
-// a private futex apart from a shared one at the same address, so the shared FUTEX_WAKE the
-// bindings make would never reach a FUTEX2_PRIVATE entry.
 const ENOSYS = 38;
 const EAGAIN = 11;
 const ETIMEDOUT = 110;
 /** Fruitless returns in a row (nothing rang, nothing timed out) before the lane gives up. */
 const FRUITLESS_LIMIT = 2;
+/** Give-ups in a row before the waiter stops: its sleepers then wait one by one. */
+const GIVE_UP_LIMIT = 3;
 
 /** One sleeper: resolved once its word changed, it was woken, or its deadline passed. */
 interface Registration {
@@ -68,8 +72,12 @@ class Lane {
   private inFlight = false;
   private kicked = false;
   private fruitless = 0;
+  private giveUps = 0;
 
-  constructor(private readonly binding: WaitvBinding) {
+  constructor(
+    private readonly binding: WaitvBinding,
+    private readonly onBroken: () => void,
+  ) {
     this.controlAddress = binding.addressOf(this.bytes);
   }
 
@@ -119,26 +127,32 @@ class Lane {
     const now = this.binding.monotonicNs();
     const rang = result > 0 ? this.armed[result - 1] : undefined;
     const kicked = this.kicked || result === 0;
-    let resolved = 0;
-    const giveUp = this.fruitless >= FRUITLESS_LIMIT;
-    const still: Registration[] = [];
-    for (const r of this.registrations) {
-      let outcome: FutexWaitResult | undefined;
+    const outcomes = this.registrations.map((r): FutexWaitResult | undefined =>
       // Several words may have rung at once: check them all, not only the returned index.
-      if (Atomics.load(r.words, r.index) !== r.expected || r === rang || giveUp) outcome = 'woken';
-      else if (now >= r.deadlineNs) outcome = 'timed-out';
+      Atomics.load(r.words, r.index) !== r.expected || r === rang
+        ? 'woken'
+        : now >= r.deadlineNs
+          ? 'timed-out'
+          : undefined,
+    );
+    const fruitful = kicked || outcomes.some((outcome) => outcome !== undefined);
+    this.fruitless = fruitful ? 0 : this.fruitless + 1;
+    // A return that served nobody and was not ours (a signal; or a persistent failure such as
+    // EFAULT or EINVAL) is tolerated once; then everyone is sent back to re-check, so a broken
+    // call cannot spin here, and after a few such rounds the waiter stops for good.
+    const giveUp = this.fruitless >= FRUITLESS_LIMIT;
+    if (giveUp) {
+      this.fruitless = 0;
+      if (++this.giveUps >= GIVE_UP_LIMIT) this.onBroken();
+    } else if (fruitful && !kicked) this.giveUps = 0;
+    const still: Registration[] = [];
+    this.registrations.forEach((r, i) => {
+      const outcome = giveUp ? 'woken' : outcomes[i];
       if (outcome === undefined) still.push(r);
-      else {
-        resolved++;
-        r.resolve(outcome);
-      }
-    }
+      else r.resolve(outcome);
+    });
     this.registrations.length = 0;
     this.registrations.push(...still);
-    // A return that served nobody and was not ours (a signal; or a persistent error such as
-    // EFAULT) is tolerated once; then everyone is sent back to re-check, so a broken call
-    // cannot spin here: the sleepers' own loops decide again.
-    this.fruitless = resolved > 0 || kicked ? 0 : this.fruitless + 1;
     this.arm();
   }
 
@@ -157,8 +171,17 @@ class Lane {
  */
 export class ProcessWaiter {
   private readonly lanes: Lane[] = [];
+  private broken = false;
 
   private constructor(private readonly binding: WaitvBinding) {}
+
+  /**
+   * True once its native call kept failing (see {@link Lane}): new sleepers must then wait on
+   * their own. Those registered already are resolved by the failing rounds.
+   */
+  get failed(): boolean {
+    return this.broken;
+  }
 
   /**
    * The waiter, or why there is none: `'enosys'` when the kernel lacks futex_waitv, or the
@@ -166,11 +189,17 @@ export class ProcessWaiter {
    */
   static start(binding: WaitvBinding): ProcessWaiter | 'enosys' | number {
     const waiter = new ProcessWaiter(binding);
-    const lane = new Lane(binding);
+    const lane = waiter.newLane();
     const probe = lane.probe();
     if (probe !== 'ok') return probe;
     waiter.lanes.push(lane);
     return waiter;
+  }
+
+  private newLane(): Lane {
+    return new Lane(this.binding, () => {
+      this.broken = true;
+    });
   }
 
   /** Sleepers registered now (for tests and diagnostics). */
@@ -200,7 +229,7 @@ export class ProcessWaiter {
     return new Promise((resolve) => {
       let lane = this.lanes.find((l) => l.registrations.length < FUTEX_WAITV_MAX - 1);
       if (lane === undefined) {
-        lane = new Lane(this.binding);
+        lane = this.newLane();
         this.lanes.push(lane);
       }
       lane.add({ address, words, index, expected, deadlineNs, resolve });
