@@ -15,6 +15,17 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
       throw new RangeError('control words are not in this segment');
     return segment.addressOf(control.byteOffset + index * 4);
   };
+  const waitAlone = async (
+    control: Int32Array,
+    index: number,
+    expected: number,
+    timeoutMs: number,
+  ): Promise<FutexWaitResult> => {
+    const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
+    if (result === 0) return 'woken';
+    // errno belonged to the waiting thread and is gone here: judge a failure by the word.
+    return Atomics.load(control, index) !== expected ? 'not-equal' : 'timed-out';
+  };
   return {
     wait(control, index, expected, timeoutMs) {
       if (libc.futexWait(address(control, index), expected, timeoutMs) === 0) return 'woken';
@@ -24,16 +35,15 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
       if (error === linux.EINTR) return 'woken'; // a signal: the caller re-checks the word anyway
       throw osError('futex', error, segment.name);
     },
-    async waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
+    waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
       // One native wait for all the process's sleepers when it can (posix-waiter.ts).
       const waiter = processWaiterOf(libc);
       if (waiter !== null && !waiter.failed)
         return waiter.wait(address(control, index), control, index, expected, timeoutMs);
-      const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
-      if (result === 0) return 'woken';
-      // errno belonged to the waiting thread and is gone here: judge a failure by the word.
-      return Atomics.load(control, index) !== expected ? 'not-equal' : 'timed-out';
+      return waitAlone(control, index, expected, timeoutMs);
     },
+    waitAsyncAlone: (control, index, expected, timeoutMs) =>
+      waitAlone(control, index, expected, timeoutMs),
     wake(control, index) {
       libc.futexWake(address(control, index));
     },
