@@ -68,6 +68,7 @@ async function main(): Promise<number> {
       ipc.pid,
       64,
       values.quick ? 1000 : 2000,
+      values.quick ? 20 : 100,
     );
     progress.done();
 

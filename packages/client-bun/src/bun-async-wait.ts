@@ -1,8 +1,16 @@
-// The one libc call bun:ffi cannot make: a futex wait that does not block the event loop.
+// The libc calls bun:ffi cannot make: a futex wait that does not block the event loop, and
+// futex_waitv for the process's one waiter (spec/transport.md#many-doorbells-one-waiter).
 // bun:ffi has no asynchronous call, so this wait goes through koffi's `.async`, which runs it on
 // a libuv pool thread (see README: measured against a Worker relay). Bound here rather than
 // borrowed from @pluresdb-ipc/client-node, so a Bun app installs no Node binding it never uses.
-import { futexSyscallNumber, linux, timespecOf } from '@pluresdb-ipc/protocol/transport';
+import {
+  CLOCK_MONOTONIC,
+  futexSyscallNumber,
+  linux,
+  SYS_FUTEX_WAITV,
+  timespecOf,
+  type WaitvCalls,
+} from '@pluresdb-ipc/protocol/transport';
 import koffi from 'koffi';
 
 const lib = koffi.load('libc.so.6');
@@ -13,6 +21,22 @@ const futex = lib.func(
   'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
 );
 const SYS_futex = futexSyscallNumber(process.arch);
+// syscall() with futex_waitv's arguments: (waiters, nr_futexes, flags, absolute timeout, clock).
+const futexWaitv = lib.func('syscall', 'long', [
+  'long',
+  'void *',
+  'uint32_t',
+  'uint32_t',
+  'void *',
+  'int',
+]);
+const clockGettime = lib.func('clock_gettime', 'int', ['int', 'void *']);
+const clockSpec = new BigInt64Array(2);
+
+/** An absolute CLOCK_MONOTONIC timespec for futex_waitv's timeout. */
+function deadlineSpec(deadlineNs: bigint): BigInt64Array {
+  return BigInt64Array.of(deadlineNs / 1_000_000_000n, deadlineNs % 1_000_000_000n);
+}
 
 /**
  * `FUTEX_WAIT` on the word at `address` while it holds `expected`, for at most `timeoutMs`, on
@@ -38,3 +62,44 @@ export function futexWaitAsync(
     );
   });
 }
+
+/**
+ * futex_waitv for the process's one waiter: one pool thread for all of its sleeping clients.
+ * `PLURESDB_IPC_WAITER=per-client` turns it off (one wait per sleeper, for tests and
+ * comparisons), as in the Node binding.
+ */
+export const bunWaitv: WaitvCalls | undefined =
+  process.env.PLURESDB_IPC_WAITER === 'per-client'
+    ? undefined
+    : {
+        futexWaitv: (vector, count, deadlineNs) =>
+          Number(
+            futexWaitv(
+              SYS_FUTEX_WAITV,
+              vector,
+              count,
+              0,
+              deadlineSpec(deadlineNs),
+              CLOCK_MONOTONIC,
+            ),
+          ),
+        futexWaitvAsync: (vector, count, deadlineNs) =>
+          new Promise((resolve, reject) => {
+            const spec = deadlineSpec(deadlineNs); // referenced until the call returns
+            futexWaitv.async(
+              SYS_FUTEX_WAITV,
+              vector,
+              count,
+              0,
+              spec,
+              CLOCK_MONOTONIC,
+              (error: unknown, value: unknown) =>
+                error ? reject(error) : resolve(Number(value) + 0 * spec.length),
+            );
+          }),
+        addressOf: (bytes) => BigInt(koffi.address(bytes) as bigint | number),
+        monotonicNs() {
+          clockGettime(CLOCK_MONOTONIC, clockSpec);
+          return (clockSpec[0] as bigint) * 1_000_000_000n + (clockSpec[1] as bigint);
+        },
+      };

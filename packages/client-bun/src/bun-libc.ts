@@ -9,7 +9,7 @@ import {
   linux,
   timespecOf,
 } from '@pluresdb-ipc/protocol/transport';
-import { futexWaitAsync } from './bun-async-wait.ts';
+import { bunWaitv, futexWaitAsync } from './bun-async-wait.ts';
 
 const { i32, i64, u32, u64, ptr } = FFIType;
 
@@ -68,6 +68,8 @@ export const bunLibc: LibcCalls = {
   view: (address, length) => toArrayBuffer(Number(address) as Pointer, 0, length),
   futexWait,
   futexWaitAsync,
+  // The process's one waiter, over koffi's futex_waitv too (spec/transport.md#many-doorbells-one-waiter).
+  waitv: bunWaitv,
   futexWake: (address) =>
     Number(fn.syscall(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
   fstat: (fd, buffer) => Number(stat.syscall(SYS_fstat, fd, buffer)),

@@ -2,17 +2,26 @@
 // symbols run on a separate thread and return a Promise: the futex wait that must not block
 // the event loop needs nothing else (see README for the comparison with npm:koffi).
 import {
+  CLOCK_MONOTONIC,
   fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
   linux,
+  SYS_FUTEX_WAITV,
   timespecOf,
+  type WaitvCalls,
 } from '@pluresdb-ipc/protocol/transport';
 
 // A fixed prototype for the variadic syscall(): the futex needs integer arguments only.
 const futexCall = {
   name: 'syscall',
   parameters: ['i64', 'u64', 'i32', 'i32', 'buffer', 'pointer', 'i32'],
+  result: 'i64',
+} as const;
+
+const futexWaitvCall = {
+  name: 'syscall',
+  parameters: ['i64', 'buffer', 'u32', 'u32', 'buffer', 'i32'],
   result: 'i64',
 } as const;
 
@@ -34,6 +43,10 @@ const { symbols: fn } = Deno.dlopen('libc.so.6', {
   futex_async: { ...futexCall, nonblocking: true },
   // syscall() with fstat's arguments (glibc's own fstat is missing before 2.33).
   fstat: { name: 'syscall', parameters: ['i64', 'i64', 'buffer'], result: 'i64' },
+  // syscall() with futex_waitv's (waiters, nr_futexes, flags, absolute timeout, clockid).
+  futex_waitv: futexWaitvCall,
+  futex_waitv_async: { ...futexWaitvCall, nonblocking: true },
+  clock_gettime: { parameters: ['i32', 'buffer'], result: 'i32' },
 });
 
 const SYS_futex = BigInt(futexSyscallNumber(Deno.build.arch));
@@ -71,6 +84,46 @@ export function readSmallFile(path: string): string | undefined {
     fn.close(fd);
   }
 }
+
+/** An absolute CLOCK_MONOTONIC deadline as a `struct timespec`. */
+function deadlineSpec(deadlineNs: bigint): BigInt64Array<ArrayBuffer> {
+  return BigInt64Array.of(deadlineNs / 1_000_000_000n, deadlineNs % 1_000_000_000n);
+}
+
+const clockSpec = new BigInt64Array(2);
+
+/** futex_waitv for the process's one waiter (spec/transport.md#many-doorbells-one-waiter). */
+const denoWaitv: WaitvCalls = {
+  futexWaitv: (vector, count, deadlineNs) =>
+    Number(
+      fn.futex_waitv(
+        BigInt(SYS_FUTEX_WAITV),
+        vector as Uint8Array<ArrayBuffer>,
+        count,
+        0,
+        deadlineSpec(deadlineNs),
+        CLOCK_MONOTONIC,
+      ),
+    ),
+  // Each call gets its own timespec: the other thread reads it later.
+  futexWaitvAsync: async (vector, count, deadlineNs) =>
+    Number(
+      await fn.futex_waitv_async(
+        BigInt(SYS_FUTEX_WAITV),
+        vector as Uint8Array<ArrayBuffer>,
+        count,
+        0,
+        deadlineSpec(deadlineNs),
+        CLOCK_MONOTONIC,
+      ),
+    ),
+  addressOf: (bytes) =>
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes as Uint8Array<ArrayBuffer>))),
+  monotonicNs() {
+    fn.clock_gettime(CLOCK_MONOTONIC, clockSpec);
+    return (clockSpec[0] as bigint) * 1_000_000_000n + (clockSpec[1] as bigint);
+  },
+};
 
 /** The Deno binding of the transport's libc calls. */
 export const denoLibc: LibcCalls = {
@@ -114,6 +167,7 @@ export const denoLibc: LibcCalls = {
         0,
       ),
     ),
+  waitv: denoWaitv,
   futexWake: (address) =>
     Number(fn.futex(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
   fstat: (fd, buffer) => Number(fn.fstat(SYS_fstat, BigInt(fd), buffer as Uint8Array<ArrayBuffer>)),

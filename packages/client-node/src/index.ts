@@ -3,5 +3,5 @@
 
 export * from '@pluresdb-ipc/protocol';
 export { connect, IPCClient } from './node-connect.ts';
-export { mallocTrim, nodeLibc } from './node-libc.ts';
+export { mallocTrim, nodeLibc, nodeWaitv } from './node-libc.ts';
 export { nodeHostServices, nodePlatform } from './node-platform.ts';

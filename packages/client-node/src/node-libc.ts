@@ -1,12 +1,15 @@
 // The libc calls of the shared-memory transport, bound through koffi (shared BRIEF §2: koffi
 // loads libc here; its pointers are BigInt addresses).
 import {
+  CLOCK_MONOTONIC,
   fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
   linux,
   MAP_FAILED,
+  SYS_FUTEX_WAITV,
   timespecOf,
+  type WaitvCalls,
 } from '@pluresdb-ipc/protocol/transport';
 import koffi from 'koffi';
 
@@ -33,6 +36,16 @@ const fn = {
   ),
   // The same symbol with fstat's arguments: the buffer is passed by reference and filled.
   fstat: lib.func('syscall', 'long', ['long', 'long', 'void *']),
+  // And with futex_waitv's: (waiters, nr_futexes, flags, absolute timeout, clockid).
+  futexWaitv: lib.func('syscall', 'long', [
+    'long',
+    'void *',
+    'uint32_t',
+    'uint32_t',
+    'void *',
+    'int',
+  ]),
+  clockGettime: lib.func('clock_gettime', 'int', ['int', 'void *']),
 };
 
 const SYS_futex = futexSyscallNumber(process.arch);
@@ -62,6 +75,54 @@ function futexWaitAsync(address: bigint, expected: number, timeoutMs: number): P
   });
 }
 
+/** An absolute CLOCK_MONOTONIC deadline as a `struct timespec`. */
+function deadlineSpec(deadlineNs: bigint): BigInt64Array {
+  return BigInt64Array.of(deadlineNs / 1_000_000_000n, deadlineNs % 1_000_000_000n);
+}
+
+const clockSpec = new BigInt64Array(2);
+
+/**
+ * futex_waitv for the process's one waiter (spec/transport.md#many-doorbells-one-waiter): one
+ * pool thread for all sleeping clients. Bun's binding uses it too. `PLURESDB_IPC_WAITER=
+ * per-client` turns it off (one wait per sleeper, as before; for tests and comparisons).
+ */
+export const nodeWaitv: WaitvCalls | undefined =
+  process.env.PLURESDB_IPC_WAITER === 'per-client'
+    ? undefined
+    : {
+        futexWaitv: (vector, count, deadlineNs) =>
+          Number(
+            fn.futexWaitv(
+              SYS_FUTEX_WAITV,
+              vector,
+              count,
+              0,
+              deadlineSpec(deadlineNs),
+              CLOCK_MONOTONIC,
+            ),
+          ),
+        futexWaitvAsync: (vector, count, deadlineNs) =>
+          new Promise((resolve, reject) => {
+            const spec = deadlineSpec(deadlineNs); // referenced until the call returns
+            fn.futexWaitv.async(
+              SYS_FUTEX_WAITV,
+              vector,
+              count,
+              0,
+              spec,
+              CLOCK_MONOTONIC,
+              (error: unknown, value: unknown) =>
+                error ? reject(error) : resolve(Number(value) + 0 * spec.length),
+            );
+          }),
+        addressOf: (bytes) => BigInt(koffi.address(bytes) as bigint | number),
+        monotonicNs() {
+          fn.clockGettime(CLOCK_MONOTONIC, clockSpec);
+          return (clockSpec[0] as bigint) * 1_000_000_000n + (clockSpec[1] as bigint);
+        },
+      };
+
 /** The Node binding of the transport's libc calls. */
 export const nodeLibc: LibcCalls = {
   arch: process.arch,
@@ -81,6 +142,7 @@ export const nodeLibc: LibcCalls = {
   futexWait: (address, expected, timeoutMs) =>
     Number(fn.futex(SYS_futex, address, linux.FUTEX_WAIT, expected, timeout(timeoutMs), null, 0)),
   futexWaitAsync,
+  waitv: nodeWaitv,
   futexWake: (address) =>
     Number(fn.futex(SYS_futex, address, linux.FUTEX_WAKE, 0x7fffffff, null, null, 0)),
   fstat: (fd, buffer) => Number(fn.fstat(SYS_fstat, fd, buffer)),

@@ -15,18 +15,22 @@ export {
 export { FrameCodec } from './codec/frame-codec.ts';
 export { checkPrivateFile, fileOwnerAndMode } from './posix/file-owner.ts';
 export {
+  CLOCK_MONOTONIC,
   fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
   linux,
   MAP_FAILED,
   STAT_BUFFER_BYTES,
+  SYS_FUTEX_WAITV,
   timespecOf,
+  type WaitvCalls,
 } from './posix/libc-calls.ts';
 export { osError } from './posix/os-error.ts';
 export { posixFutex } from './posix/posix-futex.ts';
 export { type HostServices, posixPlatform, sharedSegment } from './posix/posix-platform.ts';
 export { PosixSegment } from './posix/posix-segment.ts';
+export { processWaiterOf } from './posix/posix-waiter.ts';
 export {
   processStart,
   procIsAlive,
@@ -52,6 +56,11 @@ export type {
   ProcessIdentity,
   SharedSegment,
 } from './transport/platform.ts';
+export {
+  FUTEX_WAITV_MAX,
+  ProcessWaiter,
+  type WaitvBinding,
+} from './transport/process-waiter.ts';
 export {
   checkChannelName,
   DEFAULT_CHANNEL,

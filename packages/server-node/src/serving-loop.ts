@@ -186,7 +186,9 @@ export abstract class ServingLoop {
     let rung = true;
     if (!work) {
       const timeoutMs = this.quiet() ? QUIET_WAKE_MS : MAX_SLEEP_MS;
-      const outcome = await this.futex.waitAsync(words, HeaderWord.doorbell, expected, timeoutMs);
+      // The server is its process's only sleeper: its own wait, not the clients' shared waiter.
+      const wait = this.futex.waitAsyncAlone ?? this.futex.waitAsync;
+      const outcome = await wait.call(this.futex, words, HeaderWord.doorbell, expected, timeoutMs);
       rung = outcome !== 'timed-out';
     }
     for (const session of this.sessions.values()) session.clearSleep();

@@ -1,6 +1,13 @@
 // The few libc calls the shared-memory transport needs, as each runtime binds them over its
 // own FFI (koffi in Node, bun:ffi in Bun, Deno.dlopen in Deno). Everything built on top of
 // them (segments, the futex, errors, identities) is shared: see posix-platform.ts.
+import type { WaitvBinding } from '../transport/process-waiter.ts';
+
+/** The binding's part of the process waiter (its futexWake and errno come from LibcCalls). */
+export type WaitvCalls = Pick<
+  WaitvBinding,
+  'futexWaitv' | 'futexWaitvAsync' | 'addressOf' | 'monotonicNs'
+>;
 
 /**
  * The raw calls. Each returns what the C function returns (`-1` and errno on failure, except
@@ -31,6 +38,12 @@ export interface LibcCalls {
    * call's result (0 or -1; errno belonged to another thread and is not available).
    */
   futexWaitAsync(address: bigint, expected: number, timeoutMs: number): Promise<number>;
+  /**
+   * `futex_waitv` (Linux ≥ 5.16) for the process's one waiter
+   * (spec/transport.md#many-doorbells-one-waiter): with the calls below, or absent when the
+   * binding offers none (then every sleeper waits with {@link futexWaitAsync}).
+   */
+  readonly waitv?: WaitvCalls | undefined;
   /** `futex(address, FUTEX_WAKE, INT_MAX)`: wakes every waiter. */
   futexWake(address: bigint): number;
   /**
@@ -68,6 +81,12 @@ export const linux = {
 export function futexSyscallNumber(arch: string): number {
   return arch === 'arm64' || arch === 'aarch64' ? 98 : 202;
 }
+
+/** The `futex_waitv` system call number (the same on x86-64 and aarch64). */
+export const SYS_FUTEX_WAITV = 449;
+
+/** `CLOCK_MONOTONIC`: the clock of the futex_waitv deadline. */
+export const CLOCK_MONOTONIC = 1;
 
 /** The `fstat` system call number. */
 export function fstatSyscallNumber(arch: string): number {

@@ -5,6 +5,7 @@ import type { AsyncFutex } from '../transport/platform.ts';
 import { linux } from './libc-calls.ts';
 import { osError } from './os-error.ts';
 import type { PosixSegment } from './posix-segment.ts';
+import { processWaiterOf } from './posix-waiter.ts';
 
 /** Builds the futex for words of `segment` (control arrays must be views of its buffer). */
 export function posixFutex(segment: PosixSegment): AsyncFutex {
@@ -13,6 +14,17 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
     if (control.buffer !== segment.buffer)
       throw new RangeError('control words are not in this segment');
     return segment.addressOf(control.byteOffset + index * 4);
+  };
+  const waitAlone = async (
+    control: Int32Array,
+    index: number,
+    expected: number,
+    timeoutMs: number,
+  ): Promise<FutexWaitResult> => {
+    const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
+    if (result === 0) return 'woken';
+    // errno belonged to the waiting thread and is gone here: judge a failure by the word.
+    return Atomics.load(control, index) !== expected ? 'not-equal' : 'timed-out';
   };
   return {
     wait(control, index, expected, timeoutMs) {
@@ -23,12 +35,15 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
       if (error === linux.EINTR) return 'woken'; // a signal: the caller re-checks the word anyway
       throw osError('futex', error, segment.name);
     },
-    async waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
-      const result = await libc.futexWaitAsync(address(control, index), expected, timeoutMs);
-      if (result === 0) return 'woken';
-      // errno belonged to the waiting thread and is gone here: judge a failure by the word.
-      return Atomics.load(control, index) !== expected ? 'not-equal' : 'timed-out';
+    waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {
+      // One native wait for all the process's sleepers when it can (posix-waiter.ts).
+      const waiter = processWaiterOf(libc);
+      if (waiter !== null && !waiter.failed)
+        return waiter.wait(address(control, index), control, index, expected, timeoutMs);
+      return waitAlone(control, index, expected, timeoutMs);
     },
+    waitAsyncAlone: (control, index, expected, timeoutMs) =>
+      waitAlone(control, index, expected, timeoutMs),
     wake(control, index) {
       libc.futexWake(address(control, index));
     },

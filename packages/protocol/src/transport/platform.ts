@@ -19,6 +19,16 @@ export interface AsyncFutex extends Futex {
     expected: number,
     timeoutMs: number,
   ): Promise<FutexWaitResult>;
+  /**
+   * Like `waitAsync`, but always a wait of its own (one FUTEX_WAIT off the thread), never
+   * through the process's shared waiter: for a process with a single sleeper, the server.
+   */
+  waitAsyncAlone?(
+    control: Int32Array,
+    index: number,
+    expected: number,
+    timeoutMs: number,
+  ): Promise<FutexWaitResult>;
 }
 
 /** One mapped shared-memory segment. */
