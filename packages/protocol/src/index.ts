@@ -29,8 +29,15 @@ export * from './gen/types.ts';
 export * from './gen/verifiers.ts';
 export * from './gen/writers.ts';
 export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
+export {
+  type CagedMapping,
+  cagedMappingCount,
+  mapCaged,
+  releaseCaged,
+} from './posix/caged-mapping.ts';
 export { checkPrivateFile, fileOwnerAndMode } from './posix/file-owner.ts';
 export {
+  type CagedMappingCalls,
   fstatSyscallNumber,
   futexSyscallNumber,
   type LibcCalls,
