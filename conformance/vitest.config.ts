@@ -13,6 +13,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'electron-cage',
+          // After the other tests, not beside them: timing-sensitive scenarios share two cores.
+          sequence: { groupOrder: 1 },
           include: ['test/clients.test.ts'],
           env: { PLURESDB_IPC_ELECTRON_CAGE: '1', CONFORMANCE_RUNTIMES: 'node' },
         },

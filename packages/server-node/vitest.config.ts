@@ -12,6 +12,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'electron-cage',
+          // After the other tests, not beside them: timing-sensitive scenarios share two cores.
+          sequence: { groupOrder: 1 },
           include: [
             'test/lifecycle.test.ts',
             'test/operations.test.ts',
