@@ -1,5 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { testTimeout: 120_000, hookTimeout: 60_000 },
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'conformance' } },
+      // Electron's conditions (spec/transport.md#mapping-in-a-caged-runtime): the Node driver's
+      // whole suite again, with the driver and the server it talks to (both inherit this
+      // environment) refusing every ArrayBuffer over foreign memory, as Electron does.
+      {
+        extends: true,
+        test: {
+          name: 'electron-cage',
+          // After the other tests, not beside them: timing-sensitive scenarios share two cores.
+          sequence: { groupOrder: 1 },
+          include: ['test/clients.test.ts'],
+          env: { PLURESDB_IPC_ELECTRON_CAGE: '1', CONFORMANCE_RUNTIMES: 'node' },
+        },
+      },
+    ],
+  },
 });

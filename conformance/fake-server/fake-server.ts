@@ -30,7 +30,7 @@ const layout = segmentLayout({ maxClients: 64, ringBytes: 65_536 });
 const maxFrameBytes = 1 << 20;
 const name = segmentName(platform.userId(), channel);
 const segment = platform.createSegment(name, layout.segmentBytes);
-const control = new ControlView(segment.buffer);
+const control = new ControlView(segment.buffer, segment.byteOffset, segment.byteLength);
 const identity = platform.self();
 control.initialize({
   layout,

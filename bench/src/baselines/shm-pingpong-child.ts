@@ -63,7 +63,7 @@ try {
 /** Echoes until the parent is gone (a signal ends the process from its handler). */
 async function echo(segment: PosixSegment): Promise<void> {
   const futex = posixFutex(segment);
-  const { toChild, toClient } = pingPongLayout(segment.buffer);
+  const { toChild, toClient } = pingPongLayout(segment);
   const reader = new RingReader(toChild, PINGPONG_MAX_FRAME_BYTES);
   const writer = new RingWriter(toClient);
   const parent = process.ppid;

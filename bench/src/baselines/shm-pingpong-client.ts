@@ -44,12 +44,17 @@ export interface PingPongLayout {
 }
 
 /** Lays the segment out over `buffer` (the mapping of {@link PINGPONG_SEGMENT_BYTES}). */
-export function pingPongLayout(buffer: ArrayBuffer): PingPongLayout {
+export function pingPongLayout(segment: {
+  buffer: ArrayBuffer;
+  byteOffset: number;
+}): PingPongLayout {
   const region = ringRegionBytes(PINGPONG_RING_CAPACITY);
+  // A caged mapping (the Node binding) starts inside its buffer.
+  const { buffer, byteOffset: at } = segment;
   return {
-    header: new Int32Array(buffer, 0, HEADER_BYTES / 4),
-    toChild: new RingView(buffer, HEADER_BYTES, PINGPONG_RING_CAPACITY),
-    toClient: new RingView(buffer, HEADER_BYTES + region, PINGPONG_RING_CAPACITY),
+    header: new Int32Array(buffer, at, HEADER_BYTES / 4),
+    toChild: new RingView(buffer, at + HEADER_BYTES, PINGPONG_RING_CAPACITY, at),
+    toClient: new RingView(buffer, at + HEADER_BYTES + region, PINGPONG_RING_CAPACITY, at),
   };
 }
 
@@ -96,7 +101,7 @@ function claim(header: Int32Array, pid: number, name: string): void {
 export async function shmPingPongTarget(segmentName: string): Promise<BenchTarget> {
   const libc = await runtimeLibc();
   const segment = PosixSegment.open(libc, segmentName, PINGPONG_SEGMENT_BYTES);
-  const { header, toChild, toClient } = pingPongLayout(segment.buffer);
+  const { header, toChild, toClient } = pingPongLayout(segment);
   const pid = libc.getpid();
   try {
     claim(header, pid, segmentName);

@@ -2,6 +2,7 @@
 // of the shared-memory transport (koffi) that the server and the tests use too.
 
 export * from '@pluresdb-ipc/protocol';
+export { cageMode, ELECTRON_CAGE_ENV, externalBufferError } from './electron-cage.ts';
 export { connect, IPCClient } from './node-connect.ts';
 export { mallocTrim, nodeLibc, nodeWaitv } from './node-libc.ts';
 export { nodeHostServices, nodePlatform } from './node-platform.ts';

@@ -1,6 +1,8 @@
 // The libc calls of the shared-memory transport, bound through koffi (shared BRIEF §2: koffi
 // loads libc here; its pointers are BigInt addresses).
+import { markAsUntransferable } from 'node:worker_threads';
 import {
+  type CagedMappingCalls,
   CLOCK_MONOTONIC,
   fstatSyscallNumber,
   futexSyscallNumber,
@@ -12,6 +14,9 @@ import {
   type WaitvCalls,
 } from '@pluresdb-ipc/protocol/transport';
 import koffi from 'koffi';
+import { externalBufferError, installCage } from './electron-cage.ts';
+
+installCage();
 
 const lib = koffi.load('libc.so.6');
 // Registers the type the futex prototype below names.
@@ -27,6 +32,7 @@ const fn = {
     'void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)',
   ),
   munmap: lib.func('int munmap(void *addr, size_t length)'),
+  sysconf: lib.func('long sysconf(int name)'),
   close: lib.func('int close(int fd)'),
   geteuid: lib.func('uint32_t geteuid(void)'),
   getpid: lib.func('int getpid(void)'),
@@ -123,6 +129,34 @@ export const nodeWaitv: WaitvCalls | undefined =
         },
       };
 
+/**
+ * Segments mapped over ArrayBuffers that V8 allocated (spec/transport.md#mapping-in-a-caged-
+ * runtime): Electron's memory cage forbids koffi.view, and measured here both cost the same
+ * on the request path, so Node always maps this way.
+ */
+const cagedCalls: CagedMappingCalls = {
+  pageSize: () => Number(fn.sysconf(linux._SC_PAGESIZE)),
+  allocate(length) {
+    // Unzeroed (no pass over pages that are replaced at once), and never detached: a
+    // transfer would hand the mapped pages to another owner (Node ≤ 20 copies instead, newer
+    // Node throws).
+    const buffer = Buffer.allocUnsafeSlow(length).buffer as ArrayBuffer;
+    markAsUntransferable(buffer);
+    return buffer;
+  },
+  addressOf: (buffer) => koffi.address(new Uint8Array(buffer)) as bigint,
+  mapSharedAt(address, length, fd) {
+    const flags = linux.MAP_SHARED | linux.MAP_FIXED;
+    const mapped = fn.mmap(address, length, linux.PROT_READ_WRITE, flags, fd, 0);
+    return typeof mapped === 'bigint' ? mapped : MAP_FAILED;
+  },
+  mapPrivateAt(address, length) {
+    const flags = linux.MAP_PRIVATE | linux.MAP_ANONYMOUS | linux.MAP_FIXED;
+    const mapped = fn.mmap(address, length, linux.PROT_READ_WRITE, flags, -1, 0);
+    return typeof mapped === 'bigint' ? mapped : MAP_FAILED;
+  },
+};
+
 /** The Node binding of the transport's libc calls. */
 export const nodeLibc: LibcCalls = {
   arch: process.arch,
@@ -138,7 +172,11 @@ export const nodeLibc: LibcCalls = {
   munmap: (address, length) => fn.munmap(address, length) as number,
   close: (fd) => fn.close(fd) as number,
   errno: () => koffi.errno(),
-  view: (address, length) => koffi.view(address, length),
+  // Never an ArrayBuffer over foreign memory from Node (Electron forbids it): see cagedCalls.
+  view: () => {
+    throw externalBufferError();
+  },
+  caged: cagedCalls,
   futexWait: (address, expected, timeoutMs) =>
     Number(fn.futex(SYS_futex, address, linux.FUTEX_WAIT, expected, timeout(timeoutMs), null, 0)),
   futexWaitAsync,

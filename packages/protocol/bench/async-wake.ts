@@ -30,7 +30,7 @@ export async function measureAsyncWake(
   const name = `/pdbi-bench-wake-${libc.getpid()}-${binding.replace(/\W/g, '')}`;
   const segment = PosixSegment.create(libc, name, 4096);
   try {
-    const word = new Int32Array(segment.buffer, 0, 1);
+    const word = new Int32Array(segment.buffer, segment.byteOffset, 1);
     const address = segment.addressOf(0);
     const samples: number[] = [];
     for (let round = 0; round < rounds; round++) {

@@ -13,8 +13,15 @@ export {
   parseDocument,
 } from './client/json-values.ts';
 export { FrameCodec } from './codec/frame-codec.ts';
+export {
+  type CagedMapping,
+  cagedMappingCount,
+  mapCaged,
+  releaseCaged,
+} from './posix/caged-mapping.ts';
 export { checkPrivateFile, fileOwnerAndMode } from './posix/file-owner.ts';
 export {
+  type CagedMappingCalls,
   CLOCK_MONOTONIC,
   fstatSyscallNumber,
   futexSyscallNumber,

@@ -95,8 +95,8 @@ function inspectExisting(platform: Platform, name: string): Verdict {
     return { kind: 'stale' }; // vanished, or zero bytes: nothing to protect
   }
   try {
-    if (segment.buffer.byteLength < 512) return { kind: 'stale' };
-    const control = new ControlView(segment.buffer);
+    if (segment.byteLength < 512) return { kind: 'stale' };
+    const control = new ControlView(segment.buffer, segment.byteOffset, segment.byteLength);
     const server = control.serverIdentity();
     if (server.pid === 0) return { kind: 'starting' };
     return platform.isAlive(server) ? { kind: 'live', pid: server.pid } : { kind: 'stale' };

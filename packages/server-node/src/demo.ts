@@ -7,7 +7,8 @@ import { now } from '@pluresdb-ipc/protocol/transport';
 import { spawnReady } from './child-server.ts';
 import { defaultDataDir } from './server-options.ts';
 
-const channel = 'demo';
+// Tests run it on a channel of their own (test/electron-cage.test.ts).
+const channel = process.env.PLURESDB_IPC_DEMO_CHANNEL || 'demo';
 const cli = fileURLToPath(new URL('./cli/main.js', import.meta.url));
 
 async function timed<T>(label: string, action: () => Promise<T>): Promise<T> {

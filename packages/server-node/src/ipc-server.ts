@@ -123,7 +123,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
     let segment: SharedSegment | undefined;
     try {
       segment = await createChannelSegment(platform, resolved.channel, layout.segmentBytes);
-      new ControlView(segment.buffer).initialize({
+      new ControlView(segment.buffer, segment.byteOffset, segment.byteLength).initialize({
         layout,
         protocolMin: SERVER_PROTOCOL.min,
         protocolMax: SERVER_PROTOCOL.max,

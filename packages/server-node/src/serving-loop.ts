@@ -76,7 +76,7 @@ export abstract class ServingLoop {
     this.platform = platform;
     this.store = store;
     this.layout = layout;
-    this.control = new ControlView(segment.buffer);
+    this.control = new ControlView(segment.buffer, segment.byteOffset, segment.byteLength);
     this.futex = segment.futex;
   }
 

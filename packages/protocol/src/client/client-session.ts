@@ -81,7 +81,7 @@ export class ClientSession {
       );
     }
     try {
-      const control = new ControlView(segment.buffer);
+      const control = new ControlView(segment.buffer, segment.byteOffset, segment.byteLength);
       const header = control.readHeader();
       if (header.channel !== channel) {
         throw new IpcError(

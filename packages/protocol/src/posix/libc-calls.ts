@@ -31,6 +31,13 @@ export interface LibcCalls {
   errno(): number;
   /** An ArrayBuffer over `length` bytes of foreign memory at `address` (no copy). */
   view(address: bigint, length: number): ArrayBuffer;
+  /**
+   * Present in a binding whose runtime forbids ArrayBuffers over foreign memory (V8's memory
+   * cage: Electron; the Node binding always): segments are then mapped over buffers the
+   * runtime allocated (spec/transport.md#mapping-in-a-caged-runtime) and {@link view} is
+   * never called.
+   */
+  readonly caged?: CagedMappingCalls;
   /** `futex(address, FUTEX_WAIT, expected, timeout)`: 0 when woken, -1 and errno otherwise. */
   futexWait(address: bigint, expected: number, timeoutMs: number): number;
   /**
@@ -56,6 +63,23 @@ export interface LibcCalls {
   getpid(): number;
 }
 
+/** What a binding supplies to map segments over memory its runtime allocated. */
+export interface CagedMappingCalls {
+  /** The system's page size (`sysconf(_SC_PAGESIZE)`): never assume 4 KiB. */
+  pageSize(): number;
+  /**
+   * A new ArrayBuffer of `length` bytes that the runtime allocated and owns, which cannot be
+   * transferred (detached) to another owner; its contents need not be zeroed.
+   */
+  allocate(length: number): ArrayBuffer;
+  /** The address of byte 0 of `buffer` (without making any buffer over it). */
+  addressOf(buffer: ArrayBuffer): bigint;
+  /** `mmap(address, length, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, fd, 0)`. */
+  mapSharedAt(address: bigint, length: number, fd: number): bigint;
+  /** `mmap(address, length, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)`. */
+  mapPrivateAt(address: bigint, length: number): bigint;
+}
+
 /** Bytes to pass to `fstat`: the kernel's `struct stat` is 144 on x86-64, 128 on aarch64. */
 export const STAT_BUFFER_BYTES = 144;
 
@@ -69,6 +93,10 @@ export const linux = {
   O_EXCL: 0o200,
   PROT_READ_WRITE: 0x3,
   MAP_SHARED: 0x1,
+  MAP_PRIVATE: 0x2,
+  MAP_FIXED: 0x10,
+  MAP_ANONYMOUS: 0x20,
+  _SC_PAGESIZE: 30,
   FUTEX_WAIT: 0,
   FUTEX_WAKE: 1,
   SEEK_END: 2,

@@ -13,7 +13,8 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
   const address = (control: Int32Array, index: number): bigint => {
     if (control.buffer !== segment.buffer)
       throw new RangeError('control words are not in this segment');
-    return segment.addressOf(control.byteOffset + index * 4);
+    // byteOffset is the view's place in the buffer; the segment may start inside it.
+    return segment.addressOf(control.byteOffset - segment.byteOffset + index * 4);
   };
   const waitAlone = async (
     control: Int32Array,

@@ -28,6 +28,8 @@ export function sharedSegment(segment: PosixSegment): SharedSegment {
   return {
     name: segment.name,
     buffer: segment.buffer,
+    byteOffset: segment.byteOffset,
+    byteLength: segment.size,
     futex: posixFutex(segment),
     unmap: () => segment.unmap(),
   };

@@ -2,33 +2,50 @@
 // (spec/transport.md#naming-and-permissions).
 import { IpcError } from '../errors.ts';
 import { ErrorCode } from '../gen/types.ts';
+import { type CagedMapping, mapCaged, releaseCaged } from './caged-mapping.ts';
 import { checkPrivateFile } from './file-owner.ts';
 import { type LibcCalls, linux, MAP_FAILED } from './libc-calls.ts';
 import { osError } from './os-error.ts';
 
 /**
- * One mapped shared-memory segment. `buffer` is a plain ArrayBuffer over the mapping (no
+ * One mapped shared-memory segment. `buffer` is a plain ArrayBuffer holding the mapping (no
  * runtime can make a SharedArrayBuffer over foreign memory); cross-process words in it must be
- * accessed with Atomics on an Int32Array view (shared BRIEF §2).
+ * accessed with Atomics on an Int32Array view (shared BRIEF §2). The segment is the `size`
+ * bytes at `byteOffset` in `buffer`: 0 for a binding's zero-copy view, a page boundary inside
+ * a runtime-owned buffer for a caged binding (spec/transport.md#mapping-in-a-caged-runtime).
  */
 export class PosixSegment {
   /** The segment's name, as given to shm_open (starts with "/"). */
   readonly name: string;
   /** Size in bytes. */
   readonly size: number;
-  /** The mapping. Invalid after {@link unmap}: touching it then crashes the process. */
+  /**
+   * The buffer holding the mapping. After {@link unmap}, a view over foreign memory crashes
+   * the process when touched; a caged buffer reads zeros and keeps its writes private.
+   */
   readonly buffer: ArrayBuffer;
+  /** Where the segment's byte 0 is in {@link buffer}. */
+  readonly byteOffset: number;
   /** The libc binding it was made with (its futex calls go through the same binding). */
   readonly libc: LibcCalls;
   private readonly address: bigint;
+  private readonly caged: CagedMapping | undefined;
   private mapped = true;
 
-  private constructor(libc: LibcCalls, name: string, size: number, address: bigint) {
+  private constructor(
+    libc: LibcCalls,
+    name: string,
+    size: number,
+    address: bigint,
+    caged: CagedMapping | undefined,
+  ) {
     this.libc = libc;
     this.name = name;
     this.size = size;
     this.address = address;
-    this.buffer = libc.view(address, size);
+    this.caged = caged;
+    this.buffer = caged?.buffer ?? libc.view(address, size);
+    this.byteOffset = caged?.byteOffset ?? 0;
   }
 
   /**
@@ -89,9 +106,14 @@ export class PosixSegment {
   }
 
   private static map(libc: LibcCalls, fd: number, name: string, size: number): PosixSegment {
+    if (libc.caged !== undefined) {
+      const caged = mapCaged(libc.caged, fd, size);
+      if (caged.address === MAP_FAILED) throw osError('mmap', libc.errno(), name);
+      return new PosixSegment(libc, name, size, caged.address, caged);
+    }
     const address = libc.mapShared(fd, size);
     if (address === MAP_FAILED) throw osError('mmap', libc.errno(), name);
-    return new PosixSegment(libc, name, size, address);
+    return new PosixSegment(libc, name, size, address, undefined);
   }
 
   /** The address of byte `offset` of the mapping, for futex calls. */
@@ -102,10 +124,18 @@ export class PosixSegment {
     return this.address + BigInt(offset);
   }
 
-  /** Unmaps the segment. Every view of {@link buffer} must be dropped first. */
+  /**
+   * Unmaps the segment; later calls do nothing. A zero-copy view must be dropped first. A
+   * caged buffer gets private anonymous pages over the mapped range instead (so the runtime's
+   * allocator never gets shared pages back); its views then read zeros.
+   */
   unmap(): void {
     if (!this.mapped) return;
     this.mapped = false;
+    if (this.caged !== undefined) {
+      if (this.libc.caged !== undefined) releaseCaged(this.libc.caged, this.caged);
+      return;
+    }
     this.libc.munmap(this.address, this.size);
   }
 }

@@ -31,14 +31,21 @@ export class RingView {
   /** Int32 index of the producer's "about to sleep" flag. */
   static readonly writerSleepingWord = writerSleepingOffset / 4;
 
-  constructor(buffer: ArrayBufferLike, byteOffset: number, capacity: number) {
+  /**
+   * The ring at `byteOffset` in `buffer`; it must lie 64-byte aligned from `origin`, the start
+   * of the segment that holds it (a caged mapping starts inside its buffer).
+   */
+  constructor(buffer: ArrayBufferLike, byteOffset: number, capacity: number, origin = 0) {
     if (!isValidRingCapacity(capacity)) {
       throw new IpcError(
         ErrorCode.InvalidArgument,
         `ring capacity ${capacity} is not a power of two in range`,
       );
     }
-    if (byteOffset % 64 !== 0 || byteOffset + ringHeaderBytes + capacity > buffer.byteLength) {
+    if (
+      (byteOffset - origin) % 64 !== 0 ||
+      byteOffset + ringHeaderBytes + capacity > buffer.byteLength
+    ) {
       throw new IpcError(
         ErrorCode.InvalidArgument,
         'ring region is misaligned or outside its buffer',

@@ -49,10 +49,21 @@ export class ControlView {
   /** The whole segment as words (for Atomics and futex calls). */
   readonly words: Int32Array;
   readonly buffer: ArrayBuffer;
+  /** Where the segment starts in {@link buffer} (a SharedSegment's `byteOffset`). */
+  readonly byteOffset: number;
+  /** The segment's size in bytes. */
+  readonly byteLength: number;
 
-  constructor(buffer: ArrayBuffer) {
+  /**
+   * Views over the segment at `byteOffset` in `buffer` (every offset below is relative to
+   * it; a caged binding maps it at a page boundary inside an ordinary buffer,
+   * spec/transport.md#mapping-in-a-caged-runtime).
+   */
+  constructor(buffer: ArrayBuffer, byteOffset = 0, byteLength = buffer.byteLength - byteOffset) {
     this.buffer = buffer;
-    this.words = new Int32Array(buffer, 0, Math.floor(buffer.byteLength / 4));
+    this.byteOffset = byteOffset;
+    this.byteLength = byteLength;
+    this.words = new Int32Array(buffer, byteOffset, Math.floor(byteLength / 4));
   }
 
   /** Writes the header of a freshly created (zeroed) segment; state stays `Starting`. */
@@ -74,7 +85,7 @@ export class ControlView {
     Atomics.store(w, HeaderWord.segmentBytes, layout.segmentBytes);
     Atomics.store(w, HeaderWord.operatorSlots, layout.operatorSlots);
     Atomics.store(w, HeaderWord.channelNameLength, name.length);
-    new Uint8Array(this.buffer, channelNameOffset, name.length).set(name);
+    new Uint8Array(this.buffer, this.byteOffset + channelNameOffset, name.length).set(name);
     // The magic goes last: a reader that sees it sees a complete header.
     Atomics.store(w, HeaderWord.magic, SEGMENT_MAGIC);
   }
@@ -101,7 +112,7 @@ export class ControlView {
     const fail = (why: string): never => {
       throw new IpcError(ErrorCode.Unavailable, `channel segment is not usable: ${why}`);
     };
-    if (this.buffer.byteLength < 512 || !this.hasMagic()) fail('no PluresDB IPC header');
+    if (this.byteLength < 512 || !this.hasMagic()) fail('no PluresDB IPC header');
     const version = Atomics.load(w, HeaderWord.layoutVersion);
     if (version !== LAYOUT_VERSION)
       fail(`layout version ${version}, this client knows ${LAYOUT_VERSION}`);
@@ -118,7 +129,7 @@ export class ControlView {
       Atomics.load(w, HeaderWord.slotTableOffset) !== layout.slotTableOffset ||
       Atomics.load(w, HeaderWord.ringsOffset) !== layout.ringsOffset ||
       Atomics.load(w, HeaderWord.segmentBytes) !== layout.segmentBytes ||
-      layout.segmentBytes > this.buffer.byteLength ||
+      layout.segmentBytes > this.byteLength ||
       layout.segmentBytes > MAX_SEGMENT_BYTES
     ) {
       fail('offsets disagree with the segment size');
@@ -134,7 +145,7 @@ export class ControlView {
       server: this.serverIdentity(),
       maxFrameBytes,
       channel: decodeUtf8(
-        new Uint8Array(this.buffer),
+        new Uint8Array(this.buffer, this.byteOffset, this.byteLength),
         channelNameOffset,
         channelNameOffset + nameLength,
       ),
@@ -202,12 +213,14 @@ export class ControlView {
 
   /** The request ring of a slot (client → server). */
   requestRing(layout: SegmentLayout, slot: number): RingView {
-    return new RingView(this.buffer, requestRingOffset(layout, slot), layout.ringBytes);
+    const at = requestRingOffset(layout, slot);
+    return new RingView(this.buffer, this.byteOffset + at, layout.ringBytes, this.byteOffset);
   }
 
   /** The response ring of a slot (server → client). */
   responseRing(layout: SegmentLayout, slot: number): RingView {
-    return new RingView(this.buffer, responseRingOffset(layout, slot), layout.ringBytes);
+    const at = responseRingOffset(layout, slot);
+    return new RingView(this.buffer, this.byteOffset + at, layout.ringBytes, this.byteOffset);
   }
 
   /**

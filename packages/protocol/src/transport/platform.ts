@@ -35,8 +35,17 @@ export interface AsyncFutex extends Futex {
 export interface SharedSegment {
   /** Its shm_open name (starts with "/"). */
   readonly name: string;
-  /** The mapping; invalid after `unmap`. */
+  /**
+   * The buffer that holds the mapping; invalid after `unmap`. The segment is the
+   * `byteLength` bytes at `byteOffset` in it, not necessarily the whole buffer: a caged
+   * binding maps the segment at a page boundary inside an ordinary ArrayBuffer
+   * (spec/transport.md#mapping-in-a-caged-runtime). It must never leave the library.
+   */
   readonly buffer: ArrayBuffer;
+  /** Where the segment's byte 0 is in {@link buffer}. */
+  readonly byteOffset: number;
+  /** The segment's size in bytes. */
+  readonly byteLength: number;
   /** A futex on words of this mapping. */
   readonly futex: AsyncFutex;
   /** Unmaps it (every view of `buffer` must be dropped first). */
