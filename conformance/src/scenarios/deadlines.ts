@@ -41,9 +41,12 @@ export const deadlineScenarios: readonly Scenario[] = [
       for (const wait of waits) expectCode(await wait, 'Timeout', 'get against a frozen server');
       server.resume();
       // A timer of 1 ms keeps firing: only the 200 µs spin window (in 50 µs slices) may delay it.
-      check(gaps.ticks >= 100, `a 1 ms timer fired only ${gaps.ticks} times in 500 ms`);
+      // A wait that blocked the loop would stall it for a whole futex sleep (200 ms) or the
+      // 700 ms timeout; the bounds leave room for a loaded machine's scheduling and GC pauses
+      // (up to ~100 ms seen on 2 shared cores with the whole suite running) and no more.
+      check(gaps.ticks >= 50, `a 1 ms timer fired only ${gaps.ticks} times in 500 ms`);
       check(
-        gaps.maxGapMs < 60,
+        gaps.maxGapMs < 150,
         `the event loop stalled for ${gaps.maxGapMs} ms while requests waited`,
       );
     },
