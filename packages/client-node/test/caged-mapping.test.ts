@@ -160,7 +160,7 @@ describe('cage mode', () => {
   it(`${ELECTRON_CAGE_ENV}=1 makes koffi.view throw as in Electron, segments still map`, () => {
     const script = `
       const { nodeLibc, cageMode } = await import('@pluresdb-ipc/client-node');
-      const { PosixSegment } = await import('@pluresdb-ipc/protocol');
+      const { PosixSegment } = await import('@pluresdb-ipc/protocol/transport');
       const koffi = (await import('koffi')).default;
       const outcome = (run) => { try { run(); return 'no error'; } catch (e) { return e.code ?? e.message; } };
       const name = '/pluresdb-ipc-cage-mode-' + process.pid;
