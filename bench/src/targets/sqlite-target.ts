@@ -2,6 +2,9 @@
 // is measured against (an embedded database has no transport at all). One table of key → JSON
 // bytes; WAL with synchronous=NORMAL, so a committed write survives the process but not a
 // power cut: the IPC server's `process` durability. Each put commits on its own.
+// A rowid table, not WITHOUT ROWID: that kind keeps whole rows in its key b-tree, and with the
+// seed's 1 MiB document in it a point read of the 100 B one took 65–180 µs instead of 3.4 µs
+// (SQLite's docs advise WITHOUT ROWID only for rows well under a page).
 import { join } from 'node:path';
 import process from 'node:process';
 import Database from 'better-sqlite3';
@@ -27,7 +30,7 @@ export async function sqliteTarget(
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(
-    'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID',
+    'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)',
   );
   const select = db.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
   const upsert = db.prepare<[string, Uint8Array]>(
