@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleTable, markdownReport } from './report/markdown.ts';
 import { createProgress } from './report/progress.ts';
+import { sleepingClientsConsole } from './report/sleeping-table.ts';
 import { svgChart } from './report/svg-chart.ts';
 import { idleChecks } from './run/idle-checks.ts';
 import { measureTasks } from './run/measure-tasks.ts';
 import { planTasks, timings } from './run/plan.ts';
 import { seedServers } from './run/seed-servers.ts';
 import { startServers } from './run/servers.ts';
+import { sleepingClients, sleepingPlans } from './run/sleeping-clients.ts';
 import type { RuntimeName } from './types.ts';
 
 const usage = `usage: pnpm bench [--quick] [--runtimes node,bun,deno] [--out DIR]`;
@@ -38,7 +40,9 @@ async function main(): Promise<number> {
   });
   const timing = values.quick ? timings.quick : timings.full;
   const tasks = planTasks(runtimes, timing);
-  const steps = tasks.reduce((sum, task) => sum + task.scenarios.length + 1, 0) + 2;
+  // + starting servers, the idle checks, and two kinds of wait per runtime.
+  const steps =
+    tasks.reduce((sum, task) => sum + task.scenarios.length + 1, 0) + 2 + 2 * runtimes.length;
   const progress = createProgress(steps, process.stderr);
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown CPU',
@@ -68,7 +72,12 @@ async function main(): Promise<number> {
       ipc.pid,
       64,
       values.quick ? 1000 : 2000,
-      values.quick ? 20 : 100,
+    );
+    const sleeping = await sleepingClients(
+      ipc.endpoint.channel ?? '',
+      runtimes,
+      values.quick ? sleepingPlans.quick : sleepingPlans.full,
+      (label) => progress.step(label),
     );
     progress.done();
 
@@ -76,12 +85,13 @@ async function main(): Promise<number> {
     writeFileSync(join(values.out, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
     writeFileSync(
       join(values.out, 'latest-checks.json'),
-      `${JSON.stringify({ machine, quick: values.quick, checks, skipped: skipped.map((s) => ({ runtime: s.task.runtime, transport: s.task.transport, reason: s.reason })) }, null, 2)}\n`,
+      `${JSON.stringify({ machine, quick: values.quick, checks, sleeping_clients: sleeping, skipped: skipped.map((s) => ({ runtime: s.task.runtime, transport: s.task.transport, reason: s.reason })) }, null, 2)}\n`,
     );
-    writeFileSync(join(values.out, 'latest.md'), markdownReport(rows, machine));
+    writeFileSync(join(values.out, 'latest.md'), markdownReport(rows, machine, sleeping));
     writeFileSync(join(values.out, 'latest.svg'), svgChart(rows));
     process.stdout.write(`${consoleTable(rows)}\n`);
     process.stdout.write(`\nidle: ${JSON.stringify(checks)}\n`);
+    process.stdout.write(`\n${sleepingClientsConsole(sleeping)}\n`);
     for (const { task, reason } of skipped)
       process.stdout.write(`skipped ${task.runtime} ${task.transport}: ${reason}\n`);
     process.stdout.write(

@@ -3,7 +3,7 @@
 // server running until its stdin ends (so Bun and Deno clients can use it meanwhile), stops it
 // and checks that it stopped cleanly.
 import { once } from 'node:events';
-import { connect, type PluresClient } from '@pluresdb-ipc/client-node';
+import { cageMode, connect, type PluresClient } from '@pluresdb-ipc/client-node';
 import { startAppServer } from './app-server.js';
 
 const [channel = 'packaging', dataDir = 'data'] = process.argv.slice(2);
@@ -14,7 +14,10 @@ await db.put('packaging/node', { from: 'node' });
 const got = await db.get('packaging/node');
 const { value: change } = await changes.next();
 await changes.return?.();
-console.log(JSON.stringify({ node: process.versions.node, got, watched: change?.key }));
+// `cage`: whether PLURESDB_IPC_ELECTRON_CAGE=1 made koffi.view throw in this process.
+console.log(
+  JSON.stringify({ node: process.versions.node, got, watched: change?.key, cage: cageMode }),
+);
 await db.close();
 
 console.log(`serving ${server.channel}`);

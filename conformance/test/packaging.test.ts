@@ -55,9 +55,20 @@ const manifestOf = (name: string): Manifest =>
     execFileSync('tar', ['-xzOf', tarball(name), 'package/package.json'], { encoding: 'utf8' }),
   ) as Manifest;
 /** Runs a command in the app; a failure's error carries what the command printed. */
-function run(command: string, args: readonly string[], input = ''): string {
+function run(
+  command: string,
+  args: readonly string[],
+  input = '',
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   try {
-    return execFileSync(command, args, { cwd: app, encoding: 'utf8', timeout: 60_000, input });
+    return execFileSync(command, args, {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+      input,
+      env,
+    });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
@@ -197,11 +208,15 @@ describe('an app installed from the tarballs', () => {
 if (nodeLinesUnavailable !== undefined) console.log(`Node lines skipped: ${nodeLinesUnavailable}`);
 describe.skipIf(nodeLinesUnavailable !== undefined)('the same app under each Node line', () => {
   for (const line of nodeLines) {
-    it(`starts, uses and stops its server under Node ${line.version}`, () => {
+    // In cage mode (Electron's conditions, spec/transport.md#mapping-in-a-caged-runtime): the
+    // app's client and the server it starts (which inherits the environment) both.
+    it(`starts, uses and stops its server under Node ${line.version}, in cage mode`, () => {
       const channel = freshChannel(line.name);
       const data = join(dir, `data-${line.name}`);
-      const output = run(line.execPath, ['out/app-node.js', channel, data], '');
+      const env = { ...process.env, PLURESDB_IPC_ELECTRON_CAGE: '1' };
+      const output = run(line.execPath, ['out/app-node.js', channel, data], '', env);
       expect(output).toContain(`{"node":"${line.version}","got":{"from":"node"}`);
+      expect(output).toContain('"cage":true');
       expect(output).toContain('server stopped: exit 0');
     });
   }

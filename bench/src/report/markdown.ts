@@ -1,5 +1,6 @@
 // The benchmark's results as text: a Markdown document for `bench/results/` and the README, and
 // a fixed-width table for the terminal. Pure functions of the rows; no I/O.
+import type { SleepingClients } from '../run/sleeping-clients.ts';
 import type { ResultRow, TransportName } from '../types.ts';
 import {
   baselineFor,
@@ -12,6 +13,7 @@ import {
   sig3,
   speedup,
 } from './format.ts';
+import { sleepingClientsMarkdown } from './sleeping-table.ts';
 
 /** The machine a run was made on, as named in the report's heading. */
 export interface MachineInfo {
@@ -99,9 +101,14 @@ function markdownTable(
  *
  * @param rows the benchmark's results
  * @param machine the machine they were measured on
+ * @param sleeping the "Sleeping clients" checks, appended as their own section when given
  * @returns the document, ending in a newline
  */
-export function markdownReport(rows: readonly ResultRow[], machine: MachineInfo): string {
+export function markdownReport(
+  rows: readonly ResultRow[],
+  machine: MachineInfo,
+  sleeping?: SleepingClients,
+): string {
   const heading =
     `# PluresDB IPC benchmark: ${escapeMarkdown(machine.cpu)}, ` +
     `${plural(machine.cores, 'core')}, ${escapeMarkdown(machine.os)}, ` +
@@ -152,6 +159,7 @@ export function markdownReport(rows: readonly ResultRow[], machine: MachineInfo)
     ]);
     sections.push(markdownTable(header, right, body));
   }
+  if (sleeping !== undefined) sections.push(sleepingClientsMarkdown(sleeping));
   return `${sections.join('\n\n')}\n`;
 }
 

@@ -3,7 +3,6 @@
 import process from 'node:process';
 import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
 import { rssMib, threadsCpuMicros } from '../client/process-metrics.ts';
-import { type WaiterChecks, waiterChecks } from './waiter-checks.ts';
 
 /** What the idle checks measured. */
 export interface IdleChecks {
@@ -16,8 +15,6 @@ export interface IdleChecks {
   readonly client_process_idle_cpu_percent: number;
   /** The first get after the idle window (both sides asleep), µs. */
   readonly first_get_after_idle_us: number;
-  /** 16 idle subscribers in this process: the app's own I/O, and a sleeper's wake cost. */
-  readonly waiter: WaiterChecks;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +28,6 @@ export async function idleChecks(
   serverPid: number,
   count: number,
   idleMs: number,
-  waiterSamples = 100,
 ): Promise<IdleChecks> {
   const before = rssMib(serverPid);
   const clients: IpcClient[] = [];
@@ -48,9 +44,6 @@ export async function idleChecks(
     const started = performance.now();
     await clients[0]?.getBytes('bench/doc-100');
     const firstGetUs = (performance.now() - started) * 1000;
-    const [writer, ...rest] = clients;
-    if (writer === undefined) throw new Error('idle checks need clients');
-    const waiter = await waiterChecks(writer, rest.slice(0, 16), waiterSamples, 20);
     return {
       idle_clients: count,
       server_rss_mib_before: before,
@@ -58,7 +51,6 @@ export async function idleChecks(
       server_idle_cpu_percent: (serverIdle / (idleMs * 1000)) * 100,
       client_process_idle_cpu_percent: ((ownUsage.user + ownUsage.system) / (idleMs * 1000)) * 100,
       first_get_after_idle_us: firstGetUs,
-      waiter,
     };
   } finally {
     await Promise.all(clients.map((client) => client.close()));
