@@ -1,7 +1,8 @@
 // The contract between the main process and its renderers (docs/electron.md): the channels the
 // main process handles, what every reply looks like, and the API the preload script gives the
-// page as `window.db`. Only plain JSON crosses it: Electron's structured clone drops an
-// IpcError's fields, so errors travel as `{ code, message }`, and bigints as decimal strings.
+// page as `window.db`. Only plain JSON crosses it: an error thrown in an `ipcMain.handle`
+// handler reaches the renderer with its message alone, so errors travel as `{ code, message }`;
+// bigints (`seq`, `hlc`) travel as decimal strings.
 import type { JsonObject } from '@pluresdb-ipc/client-node';
 
 /** The request channels (`ipcMain.handle` in main, `ipcRenderer.invoke` in the preload). */
