@@ -18,41 +18,62 @@ import { externalBufferError, installCage } from './electron-cage.ts';
 
 installCage();
 
-const lib = koffi.load('libc.so.6');
-// Registers the type the futex prototype below names.
-koffi.struct('timespec', { tv_sec: 'long', tv_nsec: 'long' });
+function bindLibc() {
+  const lib = koffi.load('libc.so.6');
+  // Registers the type the futex prototype below names.
+  koffi.struct('timespec', { tv_sec: 'long', tv_nsec: 'long' });
+  const fn = {
+    shmOpen: lib.func('int shm_open(const char *name, int oflag, uint32_t mode)'),
+    shmUnlink: lib.func('int shm_unlink(const char *name)'),
+    ftruncate: lib.func('int ftruncate(int fd, int64_t length)'),
+    posixFallocate: lib.func('int posix_fallocate(int fd, int64_t offset, int64_t len)'),
+    lseek: lib.func('int64_t lseek(int fd, int64_t offset, int whence)'),
+    mmap: lib.func(
+      'void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)',
+    ),
+    munmap: lib.func('int munmap(void *addr, size_t length)'),
+    sysconf: lib.func('long sysconf(int name)'),
+    close: lib.func('int close(int fd)'),
+    geteuid: lib.func('uint32_t geteuid(void)'),
+    getpid: lib.func('int getpid(void)'),
+    // A fixed prototype, not the variadic one: koffi cannot call variadic functions async.
+    futex: lib.func(
+      'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
+    ),
+    // The same symbol with fstat's arguments: the buffer is passed by reference and filled.
+    fstat: lib.func('syscall', 'long', ['long', 'long', 'void *']),
+    // And with futex_waitv's: (waiters, nr_futexes, flags, absolute timeout, clockid).
+    futexWaitv: lib.func('syscall', 'long', [
+      'long',
+      'void *',
+      'uint32_t',
+      'uint32_t',
+      'void *',
+      'int',
+    ]),
+    clockGettime: lib.func('clock_gettime', 'int', ['int', 'void *']),
+  };
+  return { lib, fn };
+}
 
-const fn = {
-  shmOpen: lib.func('int shm_open(const char *name, int oflag, uint32_t mode)'),
-  shmUnlink: lib.func('int shm_unlink(const char *name)'),
-  ftruncate: lib.func('int ftruncate(int fd, int64_t length)'),
-  posixFallocate: lib.func('int posix_fallocate(int fd, int64_t offset, int64_t len)'),
-  lseek: lib.func('int64_t lseek(int fd, int64_t offset, int whence)'),
-  mmap: lib.func(
-    'void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)',
-  ),
-  munmap: lib.func('int munmap(void *addr, size_t length)'),
-  sysconf: lib.func('long sysconf(int name)'),
-  close: lib.func('int close(int fd)'),
-  geteuid: lib.func('uint32_t geteuid(void)'),
-  getpid: lib.func('int getpid(void)'),
-  // A fixed prototype, not the variadic one: koffi cannot call variadic functions async.
-  futex: lib.func(
-    'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
-  ),
-  // The same symbol with fstat's arguments: the buffer is passed by reference and filled.
-  fstat: lib.func('syscall', 'long', ['long', 'long', 'void *']),
-  // And with futex_waitv's: (waiters, nr_futexes, flags, absolute timeout, clockid).
-  futexWaitv: lib.func('syscall', 'long', [
-    'long',
-    'void *',
-    'uint32_t',
-    'uint32_t',
-    'void *',
-    'int',
-  ]),
-  clockGettime: lib.func('clock_gettime', 'int', ['int', 'void *']),
-};
+/** Stands for the binding on Windows, where there is no libc: any use throws. */
+function noLibc(): ReturnType<typeof bindLibc> {
+  const absent = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error(
+          'the libc binding is not available on Windows (node-kernel32.ts is used there)',
+        );
+      },
+    },
+  );
+  return { lib: absent, fn: absent } as ReturnType<typeof bindLibc>;
+}
+
+// Bound once at load, where there is a libc: the request path calls `fn.*` with no check. On
+// Windows node-platform.ts picks the kernel32 binding and nothing here is called.
+const { lib, fn } = process.platform === 'win32' ? noLibc() : bindLibc();
 
 const SYS_futex = futexSyscallNumber(process.arch);
 const SYS_fstat = fstatSyscallNumber(process.arch);

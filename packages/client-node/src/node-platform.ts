@@ -1,7 +1,15 @@
-// The Node runtime binding of the transport: the shared POSIX platform over koffi, with Node's
-// timers. The protocol package's client and the server run on top of it.
+// The Node runtime binding of the transport: the shared POSIX platform over koffi's libc
+// binding, or on Windows the shared Windows platform over its kernel32 binding, with Node's
+// timers. The protocol package's client and the server run on top of it. This is the one place
+// the OS is chosen (spec/transport.md#windows).
 import { readFileSync } from 'node:fs';
-import { type HostServices, type Platform, posixPlatform } from '@pluresdb-ipc/protocol/transport';
+import {
+  type HostServices,
+  type Platform,
+  posixPlatform,
+  windowsPlatform,
+} from '@pluresdb-ipc/protocol/transport';
+import { nodeKernel32 } from './node-kernel32.ts';
 import { nodeLibc } from './node-libc.ts';
 
 /** Node's host services (Bun's Node compatibility runs them unchanged). */
@@ -32,8 +40,17 @@ export function nodeHostServices(runtime: string): HostServices {
   };
 }
 
-/** The Node platform. */
-export const nodePlatform: Platform = posixPlatform(
-  nodeLibc,
-  nodeHostServices(`node ${process.versions.node}`),
-);
+const runtime = `node ${process.versions.node}`;
+
+/** The Node platform (POSIX over libc, or Windows over kernel32). */
+export const nodePlatform: Platform =
+  process.platform === 'win32'
+    ? windowsPlatform(
+        nodeKernel32,
+        {
+          ...nodeHostServices(runtime),
+          monotonicMs: () => performance.now(),
+        },
+        { perClientWaits: process.env.PLURESDB_IPC_WAITER === 'per-client' },
+      )
+    : posixPlatform(nodeLibc, nodeHostServices(runtime));

@@ -75,4 +75,41 @@ export {
   segmentName,
 } from './transport/segment-name.ts';
 export { MAX_SLEEP_MS, SPIN_SLICE_MS } from './transport/wait-timing.ts';
+export {
+  type Kernel32Calls,
+  MEMORY_BASIC_INFORMATION_BYTES,
+  REGION_SIZE_OFFSET,
+  readWideString,
+  win32,
+} from './windows/kernel32-calls.ts';
+export { waitMs, waitOutcome, windowsFutex } from './windows/windows-doorbell.ts';
+export {
+  doorbellEventName,
+  instanceName,
+  isInstanceTag,
+  locatorName,
+  newInstanceTag,
+} from './windows/windows-names.ts';
+export { windowsError, windowsErrorCode, windowsErrorName } from './windows/windows-os-error.ts';
+export {
+  type WindowsHost,
+  type WindowsPlatformOptions,
+  windowsPlatform,
+} from './windows/windows-platform.ts';
+export { windowsIsAlive, windowsPidExists, windowsSelf } from './windows/windows-process.ts';
+export {
+  checkPrivateObject,
+  currentUserSid,
+  privateSddl,
+  sddlProblem,
+  windowsUserId,
+} from './windows/windows-security.ts';
+export {
+  LOCATOR_BYTES,
+  LOCATOR_MAGIC,
+  parseLocator,
+  type WindowsSecurity,
+  WindowsSegment,
+} from './windows/windows-segment.ts';
+export { LANE_SLEEPERS, type WindowsWaitBinding, WindowsWaiter } from './windows/windows-waiter.ts';
 export { now, POLLS_PER_CLOCK_READ } from './wire/clock.ts';

@@ -15,6 +15,12 @@ const STARTING_GRACE_MS = 1_000;
 const MAX_TAKEOVERS = 5;
 
 /**
+ * Where names follow handles (Windows), how long a stale name may take to go away by itself
+ * (another process holds it for an instant: spec/transport.md#windows-segments).
+ */
+const STALE_RELEASE_MS = 2_000;
+
+/**
  * Creates the segment of `channel` with `size` bytes. A segment left by a server that is no
  * longer running is removed first; one whose server runs makes this fail with `Unavailable`
  * naming that server's pid; one this user may not open (another user created it under this
@@ -27,6 +33,7 @@ export async function createChannelSegment(
 ): Promise<SharedSegment> {
   const name = segmentName(platform.userId(), channel);
   const deadline = Date.now() + STARTING_GRACE_MS;
+  let releaseDeadline: number | undefined;
   for (let takeovers = 0; ; ) {
     try {
       return platform.createSegment(name, size);
@@ -37,6 +44,18 @@ export async function createChannelSegment(
     // A foreign one: removing it would fail too (/dev/shm is sticky), the loop would not end.
     refuseTaken(verdict, channel, name);
     if (verdict.kind === 'starting' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
+    if (platform.namesFollowHandles === true) {
+      // Nothing to remove: the name goes once no process holds it. Wait for that, bounded.
+      releaseDeadline ??= Date.now() + STALE_RELEASE_MS;
+      if (Date.now() >= releaseDeadline) {
+        throw new IpcError(
+          ErrorCode.Unavailable,
+          `channel "${channel}": the segment ${name} of a server that is not running is still held by another process`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
       continue;
     }

@@ -184,6 +184,9 @@ function prepareDirectory(
 
 // The files LMDB just created: 0600 exactly (see lmdbFileMode).
 function makePrivate(created: readonly string[]): void {
+  // Windows has no POSIX modes (chmod only toggles read-only, and fails with EBUSY on a file
+  // LMDB holds open): there the files take the data directory's ACL (spec/crdt.md#permissions).
+  if (process.platform === 'win32') return;
   for (const path of created) {
     if ((statSync(path).mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(path, PRIVATE_FILE_MODE);
   }

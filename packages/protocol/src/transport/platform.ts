@@ -6,7 +6,10 @@ import type { Futex, FutexWaitResult } from '../ring/futex.ts';
 /** A process, identified so that a reused pid is not mistaken for the same process. */
 export interface ProcessIdentity {
   readonly pid: number;
-  /** Start time (Linux: field 22 of /proc/PID/stat, clock ticks since boot). */
+  /**
+   * Start time (Linux: field 22 of /proc/PID/stat, clock ticks since boot; Windows: the
+   * creation FILETIME from GetProcessTimes, 100 ns units since 1601).
+   */
   readonly start: bigint;
 }
 
@@ -56,7 +59,14 @@ export interface SharedSegment {
 export interface Platform {
   /** The runtime and its version, e.g. `node 20.20.2` (sent in Hello). */
   readonly runtime: string;
-  /** The effective user id (part of every segment name). */
+  /**
+   * True where a segment's name lives as long as some process holds the segment (Windows:
+   * spec/transport.md#windows-segments), so {@link unlinkSegment} only drops this process's
+   * hold and a stale name goes away by itself; absent or false where names are removed
+   * (POSIX `shm_unlink`).
+   */
+  readonly namesFollowHandles?: boolean;
+  /** The effective user id (part of every segment name; Windows: a hash of the user's SID). */
   userId(): number;
   /** This process's identity. */
   self(): ProcessIdentity;
