@@ -1,5 +1,7 @@
-// Where the lane keeps what it installs: one cache directory per checkout, inside its
-// node_modules (never tracked, removed with it), or PLURESDB_WINDOWS_LANE_CACHE.
+// Where the lane keeps things. What it installs (the Wine prefix, the Windows packages) goes to
+// one cache directory per checkout inside its node_modules (never tracked, removed with it), or
+// PLURESDB_WINDOWS_LANE_CACHE. The tree of links and the run's logs go to tools/windows-lane/
+// .lane/ (ignored by git): Node refuses to strip types of files below a node_modules folder.
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +15,8 @@ export interface LanePaths {
   readonly prefix: string;
   /** Windows Node, Windows Bun and the win32 native packages, installed by npm. */
   readonly packages: string;
+  /** The tree of links the Windows programs run from (wine-tree.ts). */
+  readonly tree: string;
   /** Everything of one run: logs of every Windows program, the results file. */
   readonly run: string;
 }
@@ -26,7 +30,8 @@ export function lanePaths(env = process.env): LanePaths {
     cache,
     prefix: join(cache, 'wine-prefix'),
     packages: join(cache, 'windows-packages'),
-    run: join(cache, 'run'),
+    tree: join(repoRoot, 'tools', 'windows-lane', '.lane', 'tree'),
+    run: join(repoRoot, 'tools', 'windows-lane', '.lane', 'run'),
   };
 }
 

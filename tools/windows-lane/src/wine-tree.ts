@@ -59,8 +59,35 @@ export function buildWineTree(dir: string, input: TreeInput): number {
     if (workspace.has(name)) mirrorFolder(real, target);
     else link(real, target);
   }
+  linkNativesBesideParents(input.extra, packages);
   return packages.size;
 }
+
+// Windows Bun, unlike Windows Node, sees through pnpm's links (it asks Windows for a file's
+// final path, and Wine answers with the real one), so it loads koffi from pnpm's store and
+// looks for the win32 build beside it, where pnpm puts only the Linux one. A link there, from
+// each native package's parent package (koffi-win32-x64 beside koffi): the place pnpm itself
+// would use with supportedArchitectures; made again on every run, harmless to Linux.
+function linkNativesBesideParents(
+  natives: ReadonlyMap<string, string>,
+  packages: ReadonlyMap<string, string>,
+): void {
+  for (const [name, folder] of natives) {
+    const parent = NATIVE_PARENTS.get(name);
+    const parentDir = parent === undefined ? undefined : packages.get(parent);
+    if (parentDir === undefined || !parentDir.split(sep).includes('node_modules')) continue;
+    const target = join(dirname(parentDir), name);
+    rmSync(target, { recursive: true, force: true });
+    link(folder, target);
+  }
+}
+
+/** Which package loads each win32 native package. */
+const NATIVE_PARENTS = new Map([
+  ['@koromix/koffi-win32-x64', 'koffi'],
+  ['@lmdb/lmdb-win32-x64', 'lmdb'],
+  ['@msgpackr-extract/msgpackr-extract-win32-x64', 'msgpackr-extract'],
+]);
 
 // A folder of links to each of `source`'s entries but its node_modules (whose links would
 // lead the Windows side to a second copy of each package).
