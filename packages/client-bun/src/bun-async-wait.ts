@@ -13,24 +13,43 @@ import {
 } from '@pluresdb-ipc/protocol/transport';
 import koffi from 'koffi';
 
-const lib = koffi.load('libc.so.6');
-// Registers the type the prototype below names.
-koffi.struct('timespec', { tv_sec: 'long', tv_nsec: 'long' });
-// A fixed prototype, not the variadic one: koffi cannot call variadic functions async.
-const futex = lib.func(
-  'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
-);
+function bindWaits() {
+  const lib = koffi.load('libc.so.6');
+  // Registers the type the prototype below names.
+  koffi.struct('timespec', { tv_sec: 'long', tv_nsec: 'long' });
+  return {
+    // A fixed prototype, not the variadic one: koffi cannot call variadic functions async.
+    futex: lib.func(
+      'long syscall(long nr, void *addr, int op, int val, const timespec *timeout, void *addr2, int val3)',
+    ),
+    // syscall() with futex_waitv's arguments: (waiters, nr_futexes, flags, absolute timeout, clock).
+    futexWaitv: lib.func('syscall', 'long', [
+      'long',
+      'void *',
+      'uint32_t',
+      'uint32_t',
+      'void *',
+      'int',
+    ]),
+    clockGettime: lib.func('clock_gettime', 'int', ['int', 'void *']),
+  };
+}
+
+/** Stands for the binding on Windows, where there is no libc: any use throws. */
+function noWaits(): ReturnType<typeof bindWaits> {
+  return new Proxy({} as ReturnType<typeof bindWaits>, {
+    get() {
+      throw new Error(
+        'the libc binding is not available on Windows (bun-kernel32.ts is used there)',
+      );
+    },
+  });
+}
+
+// Bound once at load where there is a libc (no check per call); bun-platform.ts picks the
+// kernel32 binding on Windows and nothing here is called there.
+const waits = process.platform === 'win32' ? noWaits() : bindWaits();
 const SYS_futex = futexSyscallNumber(process.arch);
-// syscall() with futex_waitv's arguments: (waiters, nr_futexes, flags, absolute timeout, clock).
-const futexWaitv = lib.func('syscall', 'long', [
-  'long',
-  'void *',
-  'uint32_t',
-  'uint32_t',
-  'void *',
-  'int',
-]);
-const clockGettime = lib.func('clock_gettime', 'int', ['int', 'void *']);
 const clockSpec = new BigInt64Array(2);
 
 /** An absolute CLOCK_MONOTONIC timespec for futex_waitv's timeout. */
@@ -50,7 +69,7 @@ export function futexWaitAsync(
   const [seconds, nanos] = timespecOf(timeoutMs);
   const timeout = { tv_sec: Number(seconds), tv_nsec: Number(nanos) };
   return new Promise((resolve, reject) => {
-    futex.async(
+    waits.futex.async(
       SYS_futex,
       address,
       linux.FUTEX_WAIT,
@@ -74,7 +93,7 @@ export const bunWaitv: WaitvCalls | undefined =
     : {
         futexWaitv: (vector, count, deadlineNs) =>
           Number(
-            futexWaitv(
+            waits.futexWaitv(
               SYS_FUTEX_WAITV,
               vector,
               count,
@@ -86,7 +105,7 @@ export const bunWaitv: WaitvCalls | undefined =
         futexWaitvAsync: (vector, count, deadlineNs) =>
           new Promise((resolve, reject) => {
             const spec = deadlineSpec(deadlineNs); // referenced until the call returns
-            futexWaitv.async(
+            waits.futexWaitv.async(
               SYS_FUTEX_WAITV,
               vector,
               count,
@@ -99,7 +118,7 @@ export const bunWaitv: WaitvCalls | undefined =
           }),
         addressOf: (bytes) => BigInt(koffi.address(bytes) as bigint | number),
         monotonicNs() {
-          clockGettime(CLOCK_MONOTONIC, clockSpec);
+          waits.clockGettime(CLOCK_MONOTONIC, clockSpec);
           return (clockSpec[0] as bigint) * 1_000_000_000n + (clockSpec[1] as bigint);
         },
       };

@@ -13,7 +13,7 @@ import { bunWaitv, futexWaitAsync } from './bun-async-wait.ts';
 
 const { i32, i64, u32, u64, ptr } = FFIType;
 
-const { symbols: fn } = dlopen('libc.so.6', {
+const libcSymbols = {
   shm_open: { args: [ptr, i32, u32], returns: i32 },
   shm_unlink: { args: [ptr], returns: i32 },
   ftruncate: { args: [i32, i64], returns: i32 },
@@ -28,12 +28,33 @@ const { symbols: fn } = dlopen('libc.so.6', {
   __errno_location: { args: [], returns: ptr },
   // A fixed prototype for the variadic syscall(): the futex needs integer arguments only.
   syscall: { args: [i64, u64, i32, i32, ptr, ptr, i32], returns: i64 },
-});
+} as const;
 
 // syscall() again with fstat's arguments: a symbol is declared once per dlopen.
-const { symbols: stat } = dlopen('libc.so.6', {
+const statSymbols = {
   syscall: { args: [i64, i64, ptr], returns: i64 },
-});
+} as const;
+
+/** Stands for a binding on Windows, where there is no libc: any use throws. */
+function absent<T extends object>(): T {
+  return new Proxy({} as T, {
+    get() {
+      throw new Error(
+        'the libc binding is not available on Windows (bun-kernel32.ts is used there)',
+      );
+    },
+  });
+}
+
+// Opened once at load where there is a libc (no check per call); bun-platform.ts picks the
+// kernel32 binding on Windows and nothing here is called there.
+const onWindows = process.platform === 'win32';
+const fn = onWindows
+  ? absent<ReturnType<typeof dlopen<typeof libcSymbols>>['symbols']>()
+  : dlopen('libc.so.6', libcSymbols).symbols;
+const stat = onWindows
+  ? absent<ReturnType<typeof dlopen<typeof statSymbols>>['symbols']>()
+  : dlopen('libc.so.6', statSymbols).symbols;
 
 const SYS_futex = futexSyscallNumber(process.arch);
 const SYS_fstat = fstatSyscallNumber(process.arch);

@@ -1,11 +1,18 @@
-// The Bun runtime binding of the transport: the shared POSIX platform over bun:ffi, with host
-// services from the Node APIs Bun implements.
+// The Bun runtime binding of the transport: the shared POSIX platform over bun:ffi's libc
+// binding, or on Windows the shared Windows platform over its kernel32 binding
+// (spec/transport.md#windows), with host services from the Node APIs Bun implements. This is the
+// one place the OS is chosen.
 import { readFileSync } from 'node:fs';
-import { type Platform, posixPlatform } from '@pluresdb-ipc/protocol/transport';
+import {
+  type HostServices,
+  type Platform,
+  posixPlatform,
+  windowsPlatform,
+} from '@pluresdb-ipc/protocol/transport';
+import { bunKernel32 } from './bun-kernel32.ts';
 import { bunLibc } from './bun-libc.ts';
 
-/** The Bun platform. */
-export const bunPlatform: Platform = posixPlatform(bunLibc, {
+const host: HostServices = {
   runtime: `bun ${Bun.version}`,
   readTextFile(path) {
     try {
@@ -28,4 +35,14 @@ export const bunPlatform: Platform = posixPlatform(bunLibc, {
     if (!keepAlive) timer.unref();
     return () => clearTimeout(timer);
   },
-});
+};
+
+/** The Bun platform (POSIX over libc, or Windows over kernel32). */
+export const bunPlatform: Platform =
+  process.platform === 'win32'
+    ? windowsPlatform(
+        bunKernel32,
+        { ...host, monotonicMs: () => performance.now() },
+        { perClientWaits: process.env.PLURESDB_IPC_WAITER === 'per-client' },
+      )
+    : posixPlatform(bunLibc, host);

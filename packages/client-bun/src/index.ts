@@ -3,5 +3,6 @@
 
 export * from '@pluresdb-ipc/protocol';
 export { connect, IPCClient } from './bun-connect.ts';
+export { bunKernel32 } from './bun-kernel32.ts';
 export { bunLibc } from './bun-libc.ts';
 export { bunPlatform } from './bun-platform.ts';

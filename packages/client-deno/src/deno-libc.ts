@@ -25,7 +25,7 @@ const futexWaitvCall = {
   result: 'i64',
 } as const;
 
-const { symbols: fn } = Deno.dlopen('libc.so.6', {
+const libcSymbols = {
   shm_open: { parameters: ['buffer', 'i32', 'u32'], result: 'i32' },
   shm_unlink: { parameters: ['buffer'], result: 'i32' },
   ftruncate: { parameters: ['i32', 'i64'], result: 'i32' },
@@ -47,7 +47,20 @@ const { symbols: fn } = Deno.dlopen('libc.so.6', {
   futex_waitv: futexWaitvCall,
   futex_waitv_async: { ...futexWaitvCall, nonblocking: true },
   clock_gettime: { parameters: ['i32', 'buffer'], result: 'i32' },
-});
+} as const;
+
+// Opened where there is a libc. On Windows (not offered: deno-platform.ts) the binding exists
+// but any call throws, so importing the package does not fail before `connect` can say why.
+const { symbols: fn } =
+  Deno.build.os === 'windows'
+    ? {
+        symbols: new Proxy({} as Deno.DynamicLibrary<typeof libcSymbols>['symbols'], {
+          get() {
+            throw new Error('the libc binding is not available on Windows');
+          },
+        }),
+      }
+    : Deno.dlopen('libc.so.6', libcSymbols);
 
 const SYS_futex = BigInt(futexSyscallNumber(Deno.build.arch));
 const SYS_fstat = BigInt(fstatSyscallNumber(Deno.build.arch));

@@ -28,6 +28,7 @@ export {
   type LibcCalls,
   linux,
   MAP_FAILED,
+  type PosixConstants,
   STAT_BUFFER_BYTES,
   SYS_FUTEX_WAITV,
   timespecOf,
@@ -96,7 +97,12 @@ export {
   type WindowsPlatformOptions,
   windowsPlatform,
 } from './windows/windows-platform.ts';
-export { windowsIsAlive, windowsPidExists, windowsSelf } from './windows/windows-process.ts';
+export {
+  windowsIdentity,
+  windowsIsAlive,
+  windowsPidExists,
+  windowsSelf,
+} from './windows/windows-process.ts';
 export {
   checkPrivateObject,
   currentUserSid,

@@ -17,6 +17,18 @@ export type WaitvCalls = Pick<
 export interface LibcCalls {
   /** The CPU architecture (`x64`/`x86_64` or `arm64`/`aarch64`): struct layouts differ. */
   readonly arch: string;
+  /**
+   * The OS's `O_*` flags and errno numbers, where they are not Linux's ({@link linux}, the
+   * default): macOS has `O_CREAT` 0x200, `O_EXCL` 0x800, `EAGAIN` 35, `ETIMEDOUT` 60
+   * (spec/transport.md#platforms). No binding sets it yet.
+   */
+  readonly constants?: PosixConstants;
+  /**
+   * The start time of process `pid` (or this process), where /proc does not give it (macOS:
+   * `proc_pidinfo(PROC_PIDTBSDINFO)`), or undefined when the process does not exist. Absent:
+   * field 22 of /proc/PID/stat (spec/transport.md#process-identity).
+   */
+  processStart?(pid: number | 'self'): bigint | undefined;
   shmOpen(name: string, oflag: number, mode: number): number;
   shmUnlink(name: string): number;
   ftruncate(fd: number, length: number): number;
@@ -85,6 +97,16 @@ export const STAT_BUFFER_BYTES = 144;
 
 /** What mmap returns on failure, `(void *) -1`, as an unsigned 64-bit address. */
 export const MAP_FAILED = 2n ** 64n - 1n;
+
+/** The flag and errno values the shared POSIX code needs, per OS. */
+export interface PosixConstants {
+  readonly O_RDWR: number;
+  readonly O_CREAT: number;
+  readonly O_EXCL: number;
+  readonly EAGAIN: number;
+  readonly EINTR: number;
+  readonly ETIMEDOUT: number;
+}
 
 /** Constants from Linux headers (x86-64 and aarch64 share these values). */
 export const linux = {

@@ -10,6 +10,7 @@ import { processWaiterOf } from './posix-waiter.ts';
 /** Builds the futex for words of `segment` (control arrays must be views of its buffer). */
 export function posixFutex(segment: PosixSegment): AsyncFutex {
   const { libc } = segment;
+  const { EAGAIN, ETIMEDOUT, EINTR } = libc.constants ?? linux;
   const address = (control: Int32Array, index: number): bigint => {
     if (control.buffer !== segment.buffer)
       throw new RangeError('control words are not in this segment');
@@ -31,9 +32,9 @@ export function posixFutex(segment: PosixSegment): AsyncFutex {
     wait(control, index, expected, timeoutMs) {
       if (libc.futexWait(address(control, index), expected, timeoutMs) === 0) return 'woken';
       const error = libc.errno();
-      if (error === linux.EAGAIN) return 'not-equal';
-      if (error === linux.ETIMEDOUT) return 'timed-out';
-      if (error === linux.EINTR) return 'woken'; // a signal: the caller re-checks the word anyway
+      if (error === EAGAIN) return 'not-equal';
+      if (error === ETIMEDOUT) return 'timed-out';
+      if (error === EINTR) return 'woken'; // a signal: the caller re-checks the word anyway
       throw osError('futex', error, segment.name);
     },
     waitAsync(control, index, expected, timeoutMs): Promise<FutexWaitResult> {

@@ -37,12 +37,18 @@ export function sharedSegment(segment: PosixSegment): SharedSegment {
 
 /** Builds the Platform for a runtime from its libc binding and host services. */
 export function posixPlatform(libc: LibcCalls, host: HostServices): Platform {
-  const self = { pid: libc.getpid(), start: processStart(host.readTextFile, 'self') ?? 0n };
+  // Start times from /proc, unless the binding has its own call (macOS: spec/transport.md#platforms).
+  const ownStart = libc.processStart?.bind(libc);
+  const start = ownStart ?? ((pid: number | 'self') => processStart(host.readTextFile, pid));
+  const self = { pid: libc.getpid(), start: start('self') ?? 0n };
   return {
     runtime: host.runtime,
     userId: () => libc.geteuid(),
     self: () => self,
-    isAlive: (identity) => procIsAlive(host.readTextFile, identity),
+    isAlive:
+      ownStart === undefined
+        ? (identity) => procIsAlive(host.readTextFile, identity)
+        : (identity) => identity.pid > 0 && ownStart(identity.pid) === identity.start,
     pidExists: (pid) => host.pidExists(pid),
     openSegment: (name) => sharedSegment(PosixSegment.open(libc, name)),
     createSegment: (name, size) => sharedSegment(PosixSegment.create(libc, name, size, true)),

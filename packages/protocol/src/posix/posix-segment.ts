@@ -55,7 +55,8 @@ export class PosixSegment {
    * killing a process with SIGBUS when it first touches a page.
    */
   static create(libc: LibcCalls, name: string, size: number, reserve = false): PosixSegment {
-    const fd = libc.shmOpen(name, linux.O_RDWR | linux.O_CREAT | linux.O_EXCL, 0o600);
+    const { O_RDWR, O_CREAT, O_EXCL } = libc.constants ?? linux;
+    const fd = libc.shmOpen(name, O_RDWR | O_CREAT | O_EXCL, 0o600);
     if (fd < 0) throw osError('shm_open', libc.errno(), name);
     try {
       if (libc.ftruncate(fd, size) !== 0) {
@@ -79,7 +80,7 @@ export class PosixSegment {
    * with `PermissionDenied` a segment another user owns or that others may open.
    */
   static open(libc: LibcCalls, name: string, size?: number): PosixSegment {
-    const fd = libc.shmOpen(name, linux.O_RDWR, 0);
+    const fd = libc.shmOpen(name, (libc.constants ?? linux).O_RDWR, 0);
     if (fd < 0) throw osError('shm_open', libc.errno(), name);
     try {
       checkPrivateFile(libc, fd, name);

@@ -12,6 +12,20 @@ function creationTime(calls: Kernel32Calls, handle: bigint): bigint | undefined 
   return calls.getProcessTimes(handle, times) === 0 ? undefined : times[0];
 }
 
+/** The identity of running process `pid` (pid and creation time), or undefined. */
+export function windowsIdentity(calls: Kernel32Calls, pid: number): ProcessIdentity | undefined {
+  if (pid <= 0) return undefined;
+  const handle = calls.openProcess(access, pid);
+  if (handle === 0n) return undefined;
+  try {
+    if (calls.waitForSingleObject(handle, 0) !== win32.WAIT_TIMEOUT) return undefined;
+    const start = creationTime(calls, handle);
+    return start === undefined ? undefined : { pid, start };
+  } finally {
+    calls.closeHandle(handle);
+  }
+}
+
 /** This process's identity. */
 export function windowsSelf(calls: Kernel32Calls): ProcessIdentity {
   return {

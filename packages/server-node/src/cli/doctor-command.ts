@@ -8,6 +8,7 @@ import { writeOut } from './closed-output.ts';
 import { ExitCode, printJson, UsageError } from './output.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { inspectSegment, type SegmentReport, SHM_DIR, surveySegments } from './segment-survey.ts';
+import { windowsDoctorCommand } from './windows-doctor.ts';
 
 /** Free space of /dev/shm. */
 interface ShmSpace {
@@ -31,6 +32,8 @@ export interface DoctorReport {
 
 /** Runs doctor; resolves with the exit code (0 all well, 1 a problem remains). */
 export function doctorCommand(args: ParsedArgs): number {
+  // No /dev/shm there: the channel given is looked at through the platform instead.
+  if (process.platform === 'win32') return windowsDoctorCommand(args);
   const { values, positionals } = args;
   if (positionals.length > 1) throw new UsageError('"doctor" takes no operands');
   const uid = process.geteuid?.() ?? 0;

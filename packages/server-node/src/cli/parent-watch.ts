@@ -4,8 +4,14 @@
 // We poll the parent's identity instead of watching a pipe on stdin because an Electron
 // `utilityProcess` gets no stdin pipe, and any process that knows the app's pid can be told it.
 import { readFileSync } from 'node:fs';
+import { nodeKernel32 } from '@pluresdb-ipc/client-node';
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
-import { processStart, procStatField } from '@pluresdb-ipc/protocol/transport';
+import {
+  processStart,
+  procStatField,
+  windowsIdentity,
+  windowsIsAlive,
+} from '@pluresdb-ipc/protocol/transport';
 
 /** How often the parent is looked at, in ms: how long a server may outlive it, before its stop. */
 export const PARENT_POLL_MS = 250;
@@ -30,19 +36,34 @@ function parentRuns(pid: number, start: bigint): boolean {
   return state !== 'Z' && state !== 'X';
 }
 
+function procStart(pid: number): bigint | undefined {
+  const stat = readStat(`/proc/${pid}/stat`);
+  return stat === undefined ? undefined : processStart(() => stat, pid);
+}
+
+// Windows (spec/transport.md#windows-process-identity): the creation time stands for the start
+// time, and an exited process that someone still holds counts as gone.
+function windowsStart(pid: number): bigint | undefined {
+  return windowsIdentity(nodeKernel32, pid)?.start;
+}
+
+function windowsParentRuns(pid: number, start: bigint): boolean {
+  return windowsIsAlive(nodeKernel32, { pid, start });
+}
+
 /**
  * Calls `onGone` once when the process `pid` is gone, checking every {@link PARENT_POLL_MS};
  * returns the function that stops watching. Throws `InvalidArgument` when `pid` does not run
  * now (its start time, read here, tells a reused pid from it later).
  */
 export function watchParent(pid: number, onGone: () => void): () => void {
-  const stat = readStat(`/proc/${pid}/stat`);
-  const start = stat === undefined ? undefined : processStart(() => stat, pid);
-  if (start === undefined || !parentRuns(pid, start)) {
+  const start = process.platform === 'win32' ? windowsStart(pid) : procStart(pid);
+  const runs = process.platform === 'win32' ? windowsParentRuns : parentRuns;
+  if (start === undefined || !runs(pid, start)) {
     throw new IpcError(ErrorCode.InvalidArgument, `--parent-pid ${pid}: no such process`);
   }
   const timer = setInterval(() => {
-    if (parentRuns(pid, start)) return;
+    if (runs(pid, start)) return;
     clearInterval(timer);
     onGone();
   }, PARENT_POLL_MS);
