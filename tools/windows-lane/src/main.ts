@@ -30,7 +30,7 @@ ensureBunForwarder(paths.prefix);
 const tree = paths.tree;
 buildWineTree(tree, {
   repo: repoRoot,
-  mirror: ['conformance', 'tools/windows-lane'],
+  mirror: ['conformance', 'tools/windows-lane', 'packages/server-node'],
   link: ['schema'],
   extra: tools.natives,
 });

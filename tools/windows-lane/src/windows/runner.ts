@@ -19,8 +19,9 @@ import {
   crossRuntime,
 } from '../../../../conformance/src/scenarios/cross-runtime.ts';
 import { scenarios } from '../../../../conformance/src/scenarios/index.ts';
-import type { LaneResults, ResultGroup, ScenarioResult } from '../lane-results.ts';
+import type { LaneResults, ResultGroup } from '../lane-results.ts';
 import { laneChecks } from './lane-checks.ts';
+import { timed } from './timed.ts';
 import { WINDOWS_SKIPS } from './windows-skips.ts';
 import { wineFigures } from './wine-figures.ts';
 
@@ -71,11 +72,10 @@ try {
     save();
   }
   if (config.only === undefined) {
-    const node = runtimes.find((runtime) => runtime.name === 'windows-node');
-    if (node) {
-      const group: ResultGroup = { name: 'lane checks (windows-node)', results: [] };
+    {
+      const group: ResultGroup = { name: 'lane checks (Windows Node)', results: [] };
       output.groups.push(group);
-      await laneChecks(node, group, save);
+      await laneChecks(group, save);
       output.figures.push(...(await wineFigures()));
     }
   }
@@ -128,27 +128,5 @@ async function runScenarios(
     }
   } finally {
     await fixture.stop();
-  }
-}
-
-/** Runs `body` within `limitMs`; its outcome and duration. */
-export async function timed(
-  name: string,
-  limitMs: number,
-  body: () => Promise<void>,
-): Promise<ScenarioResult> {
-  const start = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no result within ${limitMs} ms`)), limitMs);
-  });
-  try {
-    await Promise.race([body(), limit]);
-    return { name, status: 'pass', ms: Math.round(performance.now() - start) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { name, status: 'fail', reason, ms: Math.round(performance.now() - start) };
-  } finally {
-    clearTimeout(timer);
   }
 }
