@@ -6,6 +6,8 @@ export interface ScenarioResult {
   readonly status: 'pass' | 'fail' | 'skip';
   /** Why it was skipped, or the failure's message. */
   readonly reason?: string;
+  /** What a passed lane check measured or saw. */
+  readonly detail?: string;
   readonly ms: number;
 }
 

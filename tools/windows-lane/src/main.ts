@@ -91,7 +91,10 @@ for (const group of results?.groups ?? []) {
   const counts = tally(group);
   log(`${group.name}: ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped`);
   for (const result of group.results) {
-    if (result.status === 'pass') continue;
+    if (result.status === 'pass') {
+      if (result.detail !== undefined) log(`  pass ${result.name}: ${result.detail}`);
+      continue;
+    }
     const mark = result.status === 'fail' ? 'FAIL' : 'skip';
     log(`  ${mark} ${result.name}: ${result.reason ?? ''}`.trimEnd());
   }
@@ -103,6 +106,6 @@ if (results?.error !== undefined) {
 }
 for (const figure of results?.figures ?? [])
   log(`figure (Wine, not Windows): ${figure.name}: ${figure.value}`);
-log(`logs: ${paths.run}`);
+log(`logs: ${paths.run} (every Windows program's stdout and stderr)`);
 log(`${failed ? 'FAILED' : 'passed'} in ${seconds()}`);
 process.exit(failed ? 1 : 0);

@@ -37,7 +37,7 @@ export async function laneChecks(group: ResultGroup, progress: () => void): Prom
   progress();
 }
 
-async function liveness(): Promise<void> {
+async function liveness(): Promise<string> {
   const server = await ServerHandle.start(freshChannel('liveness'));
   try {
     const victim = spawn(process.execPath, [...nodeFlags, here('idle-client.ts'), server.channel], {
@@ -66,7 +66,7 @@ async function liveness(): Promise<void> {
     const ms = Math.round(performance.now() - killedAt);
     if (ms > SLOT_FREED_WITHIN_MS)
       throw new Error(`the slot was freed after ${ms} ms (spec: within ${SLOT_FREED_WITHIN_MS})`);
-    process.stdout.write(`liveness: slot freed ${ms} ms after the kill\n`);
+    return `slot freed ${ms} ms after the kill`;
   } finally {
     await server.dispose();
   }
@@ -76,7 +76,7 @@ function freedCount(log: string): number {
   return (log.match(/died; slot \d+ freed/g) ?? []).length;
 }
 
-async function hostile(): Promise<void> {
+async function hostile(): Promise<string> {
   const server = await ServerHandle.start(freshChannel('hostile'));
   try {
     const fixture = here('../../../../packages/server-node/test/fixtures/hostile-client.ts');
@@ -113,9 +113,7 @@ async function hostile(): Promise<void> {
     } finally {
       await client.close();
     }
-    process.stdout.write(
-      `hostile: ${summary.frames} garbage frames in ${summary.sessions} sessions, server serving\n`,
-    );
+    return `${summary.frames} garbage frames in ${summary.sessions} sessions, then served a put and a get`;
   } finally {
     await server.dispose();
   }
@@ -123,7 +121,7 @@ async function hostile(): Promise<void> {
 
 // A channel's locator made by "someone" with a descriptor that also grants Everyone read
 // access: a client must refuse it rather than trust what it names.
-async function owner(): Promise<void> {
+async function owner(): Promise<string> {
   const calls = nodeKernel32;
   const sid = currentUserSid(calls);
   const channel = freshChannel('owner');
@@ -148,8 +146,7 @@ async function owner(): Promise<void> {
     } catch (error) {
       outcome = String(error);
       if (error instanceof IpcError && error.code === ErrorCode.PermissionDenied) {
-        process.stdout.write(`owner check: ${error.message}\n`);
-        return;
+        return error.message;
       }
     }
     throw new Error(
