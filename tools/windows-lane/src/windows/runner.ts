@@ -22,6 +22,7 @@ import { scenarios } from '../../../../conformance/src/scenarios/index.ts';
 import type { LaneResults, ResultGroup } from '../lane-results.ts';
 import { laneChecks } from './lane-checks.ts';
 import { timed } from './timed.ts';
+import { installWindowsFreeze } from './windows-signals.ts';
 import { WINDOWS_SKIPS } from './windows-skips.ts';
 import { wineFigures } from './wine-figures.ts';
 
@@ -46,6 +47,7 @@ const STARTUP_ALLOWANCE_MS = 60_000;
 const config = JSON.parse(
   (await import('node:fs')).readFileSync(process.argv[2] as string, 'utf8'),
 ) as RunnerConfig;
+installWindowsFreeze();
 const output: LaneResults = { groups: [], figures: [] };
 const save = (): void => writeFileSync(config.results, JSON.stringify(output, null, 2));
 
