@@ -106,6 +106,7 @@ export {
 export {
   checkPrivateObject,
   currentUserSid,
+  objectSddl,
   privateSddl,
   sddlProblem,
   windowsUserId,

@@ -107,7 +107,9 @@ already received).`,
     details: `Lists this user's segments in /dev/shm (channel, server pid, live or stale, state,
 clients, size, mode, owner) and checks /dev/shm's free space. --clean removes the
 stale segments (their server is gone), never a live server's. Exit 0 when nothing
-is wrong (after cleaning), 1 when a problem remains. See docs/operations.md.`,
+is wrong (after cleaning), 1 when a problem remains. On Windows it looks at the channel
+given (default "default"): names there cannot be listed, and nothing is left to clean.
+See docs/operations.md.`,
   },
 };
 
