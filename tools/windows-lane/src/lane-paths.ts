@@ -11,7 +11,7 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The lane's directories, all under one cache directory. */
 export interface LanePaths {
   readonly cache: string;
-  /** The Wine prefix (a whole Windows installation, ~1.6 GB once). */
+  /** The Wine prefix (a whole Windows installation, ~0.7 GB). */
   readonly prefix: string;
   /** Windows Node, Windows Bun and the win32 native packages, installed by npm. */
   readonly packages: string;

@@ -60,6 +60,13 @@ writeFileSync(
 );
 
 startWineserver(paths.prefix);
+// Interrupted: no Windows process or wineserver of the lane outlives it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopWineserver(paths.prefix);
+    process.exit(1);
+  });
+}
 let results: LaneResults | undefined;
 try {
   const runner = startWindows(

@@ -47,7 +47,7 @@ export function ensurePrefix(prefix: string, log: (line: string) => void): void 
   const marker = join(prefix, PREFIX_READY);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === PREFIX_VERSION) return;
   mkdirSync(prefix, { recursive: true });
-  log(`creating the Wine prefix ${prefix} (once; ~1.6 GB)`);
+  log(`creating the Wine prefix ${prefix} (once; ~0.7 GB)`);
   const env = wineEnv(prefix);
   run('wineboot', ['-i'], env);
   run('wine', ['winecfg', '-v', 'win10'], env);
