@@ -30,7 +30,13 @@ ensureBunForwarder(paths.prefix);
 const tree = paths.tree;
 buildWineTree(tree, {
   repo: repoRoot,
-  mirror: ['conformance', 'tools/windows-lane', 'packages/server-node'],
+  mirror: [
+    'conformance',
+    'tools/windows-lane',
+    'packages/server-node',
+    'packages/client-node',
+    'packages/client-bun',
+  ],
   link: ['schema'],
   extra: tools.natives,
 });

@@ -23,8 +23,33 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 /** Node's flags for TypeScript (the runner's own: type transform, no warnings). */
 const nodeFlags = process.execArgv;
 
-/** Runs every lane check, appending to `group`. */
-export async function laneChecks(group: ResultGroup, progress: () => void): Promise<void> {
+/** Runs every lane check, appending to `group`; `bun` is Windows Bun's bun.exe. */
+export async function laneChecks(
+  group: ResultGroup,
+  bun: string,
+  progress: () => void,
+): Promise<void> {
+  // The Windows layer's own checks over each runtime's kernel32 binding (ownership against
+  // planted objects, hostile locators, doorbells, the one waiter, identities): the fixtures
+  // packages/protocol/src/testing/windows-binding-checks.ts is run by.
+  for (const [runtime, command] of [
+    [
+      'Node',
+      [
+        process.execPath,
+        ...nodeFlags,
+        here('../../../../packages/client-node/test/fixtures/windows-checks.ts'),
+      ],
+    ],
+    ['Bun', [bun, here('../../../../packages/client-bun/test/fixtures/windows-checks.ts')]],
+  ] as const) {
+    group.results.push(
+      await timed(`the Windows binding checks (Windows ${runtime})`, 120_000, () =>
+        bindingChecks(command, `lane-${runtime.toLowerCase()}-${process.pid}`),
+      ),
+    );
+    progress();
+  }
   group.results.push(await timed('a killed client’s slot is freed within 1 s', 60_000, liveness));
   progress();
   group.results.push(
@@ -35,6 +60,32 @@ export async function laneChecks(group: ResultGroup, progress: () => void): Prom
     await timed('a segment other users may open is refused (PermissionDenied)', 60_000, owner),
   );
   progress();
+}
+
+// Runs a windows-checks.ts fixture; it prints the failures as JSON, [] when all pass.
+async function bindingChecks(command: readonly string[], prefix: string): Promise<string> {
+  const [program, ...args] = command as [string, ...string[]];
+  const child = spawn(program, [...args, prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  let failures: unknown;
+  try {
+    failures = JSON.parse(line);
+  } catch {
+    throw new Error(`exit ${code}, no result line: ${stdout.slice(-1000)} ${stderr.slice(-2000)}`);
+  }
+  if (!Array.isArray(failures)) throw new Error(`unexpected result: ${line}`);
+  if (failures.length > 0) throw new Error(failures.join('; '));
+  if (code !== 0) throw new Error(`exit ${code}: ${stderr.slice(-2000)}`);
+  return 'no failures';
 }
 
 async function liveness(): Promise<string> {

@@ -75,9 +75,9 @@ try {
   }
   if (config.only === undefined) {
     {
-      const group: ResultGroup = { name: 'lane checks (Windows Node)', results: [] };
+      const group: ResultGroup = { name: 'lane checks', results: [] };
       output.groups.push(group);
-      await laneChecks(group, save);
+      await laneChecks(group, config.bun, save);
       output.figures.push(...(await wineFigures()));
     }
   }
