@@ -35,6 +35,7 @@ import {
 import { ServerSession } from './server-session.ts';
 import { QUIET_WAKE_MS, ServingLoop } from './serving-loop.ts';
 import { SERVER_PROTOCOL } from './session-terms.ts';
+import { withStoreOpenWatchdog } from './store-open-watchdog.ts';
 import { WriteFailureLog } from './write-failure-log.ts';
 
 /** How often the server checks that its clients still run. */
@@ -113,13 +114,18 @@ export class IpcServer extends ServingLoop implements ServerCore {
     // a store that cannot open (a bad path, shared permissions, a lock) leaves nothing in
     // /dev/shm, and a live server on the channel is named before the store is touched.
     refuseTakenChannel(platform, resolved.channel);
-    const store = await openStore({
-      path: resolved.dataDir,
-      durability: resolved.durability,
-      writemap: resolved.writemap,
-      fixPermissions: resolved.fixPermissions,
-      maxValueBytes: resolved.maxValueBytes,
-    });
+    const store = await withStoreOpenWatchdog(
+      () =>
+        openStore({
+          path: resolved.dataDir,
+          durability: resolved.durability,
+          writemap: resolved.writemap,
+          fixPermissions: resolved.fixPermissions,
+          maxValueBytes: resolved.maxValueBytes,
+        }),
+      resolved.dataDir,
+      resolved.storeOpenTimeoutMs,
+    );
     let segment: SharedSegment | undefined;
     try {
       segment = await createChannelSegment(platform, resolved.channel, layout.segmentBytes);

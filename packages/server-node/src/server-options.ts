@@ -11,6 +11,7 @@ import {
 import type { Durability } from '@pluresdb-ipc/store';
 import { channelDirectoryName } from './channel-directory.ts';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
+import { DEFAULT_STORE_OPEN_TIMEOUT_MS } from './store-open-watchdog.ts';
 
 /** Options of {@link IpcServer.start}. */
 export interface ServeOptions {
@@ -48,6 +49,11 @@ export interface ServeOptions {
    * default 192 MiB. It should exceed the largest answer (`maxFrameBytes`).
    */
   readonly maxOutboundBytes?: number;
+  /**
+   * Most time the store may take to open, in ms, before the server says so and the process is
+   * killed (a hung open otherwise never ends: store-open-watchdog.ts); default 30 s.
+   */
+  readonly storeOpenTimeoutMs?: number;
   /** Where log lines go; default stderr. `undefined` values are never passed. */
   readonly log?: (line: string) => void;
 }
@@ -67,6 +73,7 @@ export interface ResolvedServeOptions {
   readonly spinMicros: number;
   readonly maxBacklogBytes: number;
   readonly maxOutboundBytes: number;
+  readonly storeOpenTimeoutMs: number;
   readonly log: (line: string) => void;
 }
 
@@ -109,6 +116,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     // this bound, 535 with 256 MiB, 2.7 GB without one (outbound-memory.test.ts; the issue asks
     // for at most 512 MiB); above the largest default frame (129 MiB) with room to spare.
     maxOutboundBytes: options.maxOutboundBytes ?? 192 * 1024 * 1024,
+    storeOpenTimeoutMs: options.storeOpenTimeoutMs ?? DEFAULT_STORE_OPEN_TIMEOUT_MS,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
 }
@@ -134,6 +142,9 @@ export function checkServeOptions(resolved: ResolvedServeOptions): void {
     resolved.log(
       `pluresdb-ipc: warning: --max-outbound-bytes ${resolved.maxOutboundBytes} is below the frame limit ${resolved.maxFrameBytes} (from --max-value-bytes): a client reading an answer that big is ended with Busy`,
     );
+  }
+  if (!Number.isSafeInteger(resolved.storeOpenTimeoutMs) || resolved.storeOpenTimeoutMs < 1) {
+    throw new IpcError(ErrorCode.InvalidArgument, 'store open timeout must be a positive integer');
   }
   if (!isValidRingCapacity(resolved.ringBytes)) {
     throw new IpcError(
