@@ -29,9 +29,7 @@ export async function sqliteTarget(
   const db = new Database(join(dir, `${process.pid}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)',
-  );
+  db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL)');
   const select = db.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
   const upsert = db.prepare<[string, Uint8Array]>(
     'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
