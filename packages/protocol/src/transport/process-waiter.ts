@@ -6,6 +6,7 @@
 // with its expected value when the call starts, so the wake protocol's "load, announce,
 // re-check, sleep on the loaded value" argument holds per word exactly as with FUTEX_WAIT.
 import type { FutexWaitResult } from '../ring/futex.ts';
+import { sleeperOutcome, WaiterRounds } from './waiter-rounds.ts';
 
 /** What a runtime binding supplies for the waiter (Linux `futex_waitv`, kernel ≥ 5.16). */
 export interface WaitvBinding {
@@ -41,10 +42,6 @@ const FUTEX2_SIZE_U32 = 0x02;
 const ENOSYS = 38;
 const EAGAIN = 11;
 const ETIMEDOUT = 110;
-/** Fruitless returns in a row (nothing rang, nothing timed out) before the lane gives up. */
-const FRUITLESS_LIMIT = 2;
-/** Give-ups in a row before the waiter stops: its sleepers then wait one by one. */
-const GIVE_UP_LIMIT = 3;
 
 /** One sleeper: resolved once its word changed, it was woken, or its deadline passed. */
 interface Registration {
@@ -71,14 +68,14 @@ class Lane {
   private armed: Registration[] = [];
   private inFlight = false;
   private kicked = false;
-  private fruitless = 0;
-  private giveUps = 0;
+  private readonly rounds: WaiterRounds;
 
   constructor(
     private readonly binding: WaitvBinding,
-    private readonly onBroken: () => void,
+    onBroken: () => void,
   ) {
     this.controlAddress = binding.addressOf(this.bytes);
+    this.rounds = new WaiterRounds(onBroken);
   }
 
   /** Whether the kernel knows futex_waitv (a probe that cannot sleep: the value differs). */
@@ -127,30 +124,15 @@ class Lane {
     const now = this.binding.monotonicNs();
     const rang = result > 0 ? this.armed[result - 1] : undefined;
     const kicked = this.kicked || result === 0;
-    const outcomes = this.registrations.map((r): FutexWaitResult | undefined =>
-      // Several words may have rung at once: check them all, not only the returned index.
-      Atomics.load(r.words, r.index) !== r.expected || r === rang
-        ? 'woken'
-        : now >= r.deadlineNs
-          ? 'timed-out'
-          : undefined,
+    // Several words may have rung at once: check them all, not only the returned index.
+    const outcomes = this.registrations.map((r) =>
+      sleeperOutcome(
+        Atomics.load(r.words, r.index) !== r.expected || r === rang,
+        now,
+        r.deadlineNs,
+      ),
     );
-    const fruitful = kicked || outcomes.some((outcome) => outcome !== undefined);
-    this.fruitless = fruitful ? 0 : this.fruitless + 1;
-    // A return that served nobody and was not ours (a signal; or a persistent failure such as
-    // EFAULT or EINVAL) is tolerated once; then everyone is sent back to re-check, so a broken
-    // call cannot spin here, and after a few such rounds the waiter stops for good.
-    const giveUp = this.fruitless >= FRUITLESS_LIMIT;
-    if (giveUp) {
-      this.fruitless = 0;
-      if (++this.giveUps >= GIVE_UP_LIMIT) this.onBroken();
-    } else if (fruitful && !kicked) this.giveUps = 0;
-    const still: Registration[] = [];
-    this.registrations.forEach((r, i) => {
-      const outcome = giveUp ? 'woken' : outcomes[i];
-      if (outcome === undefined) still.push(r);
-      else r.resolve(outcome);
-    });
+    const still = this.rounds.settle(this.registrations, outcomes, kicked);
     this.registrations.length = 0;
     this.registrations.push(...still);
     this.arm();

@@ -7,6 +7,7 @@
 // auto-reset event stays set until a wait consumes it, so a SetEvent made before the wait
 // starts is not lost, and a registration resolves when its word moved or its event fired.
 import type { FutexWaitResult } from '../ring/futex.ts';
+import { sleeperOutcome, WaiterRounds } from '../transport/waiter-rounds.ts';
 import { win32 } from './kernel32-calls.ts';
 
 /** What the waiter needs of a binding. */
@@ -26,10 +27,6 @@ export interface WindowsWaitBinding {
 
 /** Sleepers per lane: the call's 64 handles less the re-arm event. */
 export const LANE_SLEEPERS = win32.MAXIMUM_WAIT_OBJECTS - 1;
-/** Fruitless returns in a row (nothing rang, nothing timed out) before the lane gives up. */
-const FRUITLESS_LIMIT = 2;
-/** Give-ups in a row before the waiter stops: its sleepers then wait one by one. */
-const GIVE_UP_LIMIT = 3;
 
 interface Registration {
   readonly event: bigint;
@@ -49,16 +46,16 @@ class Lane {
   private armed: bigint[] = [];
   private inFlight = false;
   private kicked = false;
-  private fruitless = 0;
-  private giveUps = 0;
+  private readonly rounds: WaiterRounds;
   /** Events to close once the call in flight no longer names them. */
   private readonly retired = new Set<bigint>();
 
   constructor(
     private readonly binding: WindowsWaitBinding,
-    private readonly onBroken: () => void,
+    onBroken: () => void,
   ) {
     this.rearm = binding.createEvent(null, 0, 0, null);
+    this.rounds = new WaiterRounds(onBroken);
   }
 
   /** True when the event could be made (a lane without its re-arm event cannot run). */
@@ -109,30 +106,16 @@ class Lane {
     const entry = result >= win32.WAIT_OBJECT_0 && result <= this.armed.length ? result : -1;
     const rang = entry > 0 ? this.armed[entry - 1] : undefined;
     const kicked = this.kicked || entry === 0;
-    const outcomes = this.registrations.map((r): FutexWaitResult | undefined =>
-      // Several events may be set at once (each stays set until consumed): a word that moved
-      // resolves too, whether or not its event was the one returned.
-      Atomics.load(r.words, r.index) !== r.expected || r.event === rang
-        ? 'woken'
-        : now >= r.deadlineMs
-          ? 'timed-out'
-          : undefined,
+    // Several events may be set at once (each stays set until consumed): a word that moved
+    // resolves too, whether or not its event was the one returned.
+    const outcomes = this.registrations.map((r) =>
+      sleeperOutcome(
+        Atomics.load(r.words, r.index) !== r.expected || r.event === rang,
+        now,
+        r.deadlineMs,
+      ),
     );
-    const fruitful = kicked || outcomes.some((outcome) => outcome !== undefined);
-    this.fruitless = fruitful ? 0 : this.fruitless + 1;
-    // As in process-waiter.ts: a return that served nobody is tolerated once, then everyone
-    // re-checks, and after a few such rounds the waiter stops for good.
-    const giveUp = this.fruitless >= FRUITLESS_LIMIT;
-    if (giveUp) {
-      this.fruitless = 0;
-      if (++this.giveUps >= GIVE_UP_LIMIT) this.onBroken();
-    } else if (fruitful && !kicked) this.giveUps = 0;
-    const still: Registration[] = [];
-    this.registrations.forEach((r, i) => {
-      const outcome = giveUp ? 'woken' : outcomes[i];
-      if (outcome === undefined) still.push(r);
-      else r.resolve(outcome);
-    });
+    const still = this.rounds.settle(this.registrations, outcomes, kicked);
     this.registrations.length = 0;
     this.registrations.push(...still);
     this.arm();
