@@ -224,6 +224,83 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
     about: 'a ping without a payload (the field omitted): a health check',
     frame: request(20n, { type: 'Ping', value: {} }),
   },
+  // Protocol version 2 (spec/versioning.md rule 5): sent only in sessions of version 2.
+  {
+    name: 'request-put-if-absent',
+    about: 'v2: a put that writes only when the record is not live',
+    frame: request(30n, {
+      type: 'Put',
+      value: { key: 'users/ada', value: doc({ name: 'Ada' }), ifAbsent: true },
+    }),
+  },
+  {
+    name: 'request-patch-if-hlc',
+    about: "v2: a patch that writes only when the record's HLC is the one given",
+    frame: request(31n, {
+      type: 'Patch',
+      value: { key: 'users/ada', value: doc({ age: 37 }), ifHlc: 0x0193_0a1b_2c3d_0003n },
+    }),
+  },
+  {
+    name: 'request-delete-if-hlc',
+    about: "v2: a delete that happens only when the record's HLC is the one given",
+    frame: request(32n, {
+      type: 'Delete',
+      value: { key: 'users/ada', ifHlc: 0x0193_0a1b_2c3d_0003n },
+    }),
+  },
+  {
+    name: 'request-batch-conditional',
+    about: 'v2: a batch whose ops carry conditions; one failing fails the batch',
+    frame: request(33n, {
+      type: 'Batch',
+      value: {
+        ops: [
+          { kind: 0, key: 'users/bob', value: doc({ name: 'Bob' }), ifAbsent: true },
+          { kind: 2, key: 'users/cy', ifHlc: 0x0193_0a1b_2c3d_0001n },
+        ],
+      },
+    }),
+  },
+  {
+    name: 'request-list-range',
+    about: 'v2: a list page over [start, end), walked backwards',
+    frame: request(34n, {
+      type: 'List',
+      value: { start: 'users/b', end: 'users/d', reverse: true, limit: 50 },
+    }),
+  },
+  {
+    name: 'request-list-records',
+    about: 'v2: a list page of records with their metadata, tombstones included (export)',
+    frame: request(35n, {
+      type: 'List',
+      value: { prefix: 'users/', withRecords: true, includeDeleted: true, limit: 1000 },
+    }),
+  },
+  {
+    name: 'request-count',
+    about: 'v2: count the live records under a prefix',
+    frame: request(36n, { type: 'Count', value: { prefix: 'users/' } }),
+  },
+  {
+    name: 'request-delete-range',
+    about: 'v2: delete every live record in [start, end)',
+    frame: request(37n, { type: 'DeleteRange', value: { start: 'logs/2025', end: 'logs/2026' } }),
+  },
+  {
+    name: 'request-backup',
+    about: 'v2: write a compacted copy of the store into a directory',
+    frame: request(38n, { type: 'Backup', value: { path: '/var/backups/pluresdb/2026-12-06' } }),
+  },
+  {
+    name: 'request-subscribe-since',
+    about: 'v2: a subscription that first replays the changes after seq 41',
+    frame: request(39n, {
+      type: 'Subscribe',
+      value: { prefix: 'users/', since: 41n, resume: true },
+    }),
+  },
   {
     name: 'response-hello-ok',
     about: 'the handshake answer with the session terms',
@@ -311,6 +388,72 @@ export const vectorDefinitions: readonly VectorDefinition[] = [
     name: 'response-pong-empty',
     about: 'the answer to a ping without a payload',
     frame: response(20n, ErrorCode.Ok, { type: 'Pong', value: {} }),
+  },
+  {
+    name: 'response-subscribe-seq',
+    about: 'v2: a subscription answer with the latest committed seq',
+    frame: response(39n, ErrorCode.Ok, {
+      type: 'SubscribeResult',
+      value: { subscriptionId: 8n, seq: 57n },
+    }),
+  },
+  {
+    name: 'response-list-records',
+    about: 'v2: a list page of records with metadata (with_records)',
+    frame: response(35n, ErrorCode.Ok, {
+      type: 'ListResult',
+      value: { items: [], records: [sampleRecord], nextAfter: 'users/ada' },
+    }),
+  },
+  {
+    name: 'response-count',
+    about: 'v2: a count answer',
+    frame: response(36n, ErrorCode.Ok, { type: 'CountResult', value: { count: 1200n } }),
+  },
+  {
+    name: 'response-backup',
+    about: 'v2: a backup answer: the file written and its size',
+    frame: response(38n, ErrorCode.Ok, {
+      type: 'BackupResult',
+      value: { path: '/var/backups/pluresdb/2026-12-06/data.mdb', bytes: 2_097_152n },
+    }),
+  },
+  {
+    name: 'response-stats-v2',
+    about: 'v2: a stats answer with the change log and tombstone purge counters',
+    frame: response(40n, ErrorCode.Ok, {
+      type: 'StatsResult',
+      value: {
+        records: 1200n,
+        tombstones: 35n,
+        storeBytes: 4_194_304n,
+        clients: 3,
+        subscriptions: 2,
+        requests: 98_765n,
+        uptimeMs: 3_600_000n,
+        serverVersion: '0.2.0',
+        seq: 98_000n,
+        logEntries: 50_000n,
+        logOldestSeq: 48_001n,
+        logBytes: 6_400_000n,
+        tombstonesPurged: 17n,
+      },
+    }),
+  },
+  {
+    name: 'response-resume-too-old',
+    about: 'v2: a subscription refused: the log no longer holds seq 42; it starts at 48001',
+    frame: {
+      message: {
+        type: 'Response',
+        value: {
+          id: 39n,
+          code: ErrorCode.ResumeTooOld,
+          message: 'the change log starts at seq 48001; resume after 41 is too old: list again',
+          oldestSeq: 48_001n,
+        },
+      },
+    },
   },
   ...errorVectors,
   {

@@ -9,6 +9,7 @@ export * from './gen/types.ts';
 export * from './gen/verifiers.ts';
 export * from './gen/writers.ts';
 export { type FlatcJson, fromFlatcJson, toFlatcJson } from './json-form.ts';
+export { requestVersion, versionRefusal } from './versions/request-versions.ts';
 export { FrameBuilder } from './wire/frame-builder.ts';
 export { WireReader } from './wire/reader.ts';
 export { decodeUtf8, encodeUtf8, isWellFormedUtf8 } from './wire/utf8.ts';

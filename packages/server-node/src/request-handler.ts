@@ -93,6 +93,11 @@ export function handleRequest(request: Request, context: RequestContext): Answer
     }
     case 'Ping':
       return { type: 'Pong', value: { payload: body.value.payload } };
+    case 'Count':
+    case 'DeleteRange':
+    case 'Backup':
+      // Placeholders while issue #23's parts land (schema first, then each feature).
+      throw new IpcError(ErrorCode.InvalidArgument, `${body.type} is not served yet`);
     case 'Hello':
       throw new IpcError(
         ErrorCode.InvalidArgument,

@@ -12,7 +12,9 @@ import {
   type Hello,
   type Request,
   type ResponseBody,
+  requestVersion,
   type VerifyLimits,
+  versionRefusal,
 } from '@pluresdb-ipc/protocol/messages';
 import {
   type Outbox,
@@ -43,6 +45,8 @@ export class ServerSession {
   /** The output's queue (the same object), read on every pass. */
   private readonly outbox: Outbox;
   private established = false;
+  /** The version agreed in the Hello exchange (spec/messages.md#version-negotiation). */
+  private protocolVersion = 1;
   private readonly subscriptions = new Map<bigint, () => void>();
   private nextSubscription = 1n;
   private readonly context: RequestContext;
@@ -254,6 +258,17 @@ export class ServerSession {
         return;
       }
     }
+    // Rule 5 of spec/versioning.md: a request newer than the session's version is refused.
+    const tooNew = versionRefusal(
+      request.body.type,
+      requestVersion(request.body.type),
+      this.protocolVersion,
+      ErrorCode.Malformed,
+    );
+    if (tooNew) {
+      this.sendError(request.id, tooNew);
+      return;
+    }
     let answer: ResponseBody | Promise<ResponseBody>;
     try {
       answer = handleRequest(request, this.context);
@@ -297,6 +312,7 @@ export class ServerSession {
       return;
     }
     this.established = true;
+    if (answer.type === 'HelloOk') this.protocolVersion = answer.value.protocolVersion;
     this.sendBody(id, answer);
   }
 

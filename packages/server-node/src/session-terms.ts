@@ -6,7 +6,7 @@ import type { Hello, ResponseBody } from '@pluresdb-ipc/protocol/messages';
 import type { ServerCore } from './server-core.ts';
 
 /** The protocol versions this server speaks. */
-export const SERVER_PROTOCOL = { min: 1, max: 1 } as const;
+export const SERVER_PROTOCOL = { min: 1, max: 2 } as const;
 /**
  * What a session in an operator slot may ask (spec/transport.md#operator-slots): enough to
  * inspect a full server, nothing that writes or stays (no subscriptions).

@@ -1,6 +1,6 @@
 import type { FieldModel, SchemaModel, TableModel } from './model.ts';
 import type { GeneratedFile } from './printer.ts';
-import { defaultLiteral, isOptional } from './ts-types.ts';
+import { defaultLiteral, isLaterScalar, isOptional } from './ts-types.ts';
 
 /**
  * Emits one `read<Table>(reader, position)` per table, which decodes in place: strings become
@@ -100,7 +100,9 @@ function readExpression(field: FieldModel, slotVar: (slot: number) => string): s
   const o = slotVar(field.slot);
   const at = `position + ${o}`;
   const type = field.type;
-  const absent = isOptional(field) ? 'undefined' : defaultLiteral(field);
+  // A scalar added after version 1 reads as undefined when absent (its default), so fast
+  // decoders written before it still produce equal objects.
+  const absent = isOptional(field) || isLaterScalar(field) ? 'undefined' : defaultLiteral(field);
   const orAbsent = (expr: string): string =>
     field.required ? expr : `${o} === 0 ? ${absent} : ${expr}`;
   switch (type.kind) {

@@ -1,6 +1,6 @@
 import type { SchemaModel } from './model.ts';
 import type { GeneratedFile } from './printer.ts';
-import { fieldTsType, isOptional, lowerFirst } from './ts-types.ts';
+import { fieldTsType, isLaterScalar, isOptional, lowerFirst } from './ts-types.ts';
 
 /** Emits enums (as `const` objects), union types and one interface per table. */
 export function emitTypes(file: GeneratedFile, model: SchemaModel): void {
@@ -52,7 +52,7 @@ export function emitTypes(file: GeneratedFile, model: SchemaModel): void {
       table.name,
       table.doc,
       table.fields.map((field) => {
-        const optional = isOptional(field);
+        const optional = isOptional(field) || isLaterScalar(field);
         return {
           name: field.tsName,
           type: optional ? `${fieldTsType(field.type)} | undefined` : fieldTsType(field.type),

@@ -6,7 +6,7 @@ import {
   type TableModel,
 } from './model.ts';
 import type { BodyWriter, GeneratedFile } from './printer.ts';
-import { defaultLiteral, isOptional } from './ts-types.ts';
+import { defaultLiteral, isLaterScalar, isOptional } from './ts-types.ts';
 
 /**
  * Emits one `write<Table>(builder, value)` per table and `encode<Root>` for whole frames.
@@ -87,7 +87,8 @@ function writeChild(w: BodyWriter, field: FieldModel, slots: Slot[]): void {
     isOptional(field) ? `${v} === undefined ? 0 : ${expr}` : expr;
   switch (type.kind) {
     case 'scalar': {
-      slots.push({ id: field.id, size: scalarSize(type.scalar), add: scalarAdd(field, v) });
+      const given = isLaterScalar(field) ? `(${v} ?? ${defaultLiteral(field)})` : v;
+      slots.push({ id: field.id, size: scalarSize(type.scalar), add: scalarAdd(field, given) });
       return;
     }
     case 'string':

@@ -57,6 +57,8 @@ export interface FieldModel {
   /** For a union field: the vtable slot of its `_type` tag. */
   readonly tagSlot?: number;
   readonly doc: readonly string[];
+  /** The protocol version that added the field (its doc's "Since protocol version N."; else 1). */
+  readonly since: number;
 }
 
 /** A table of the schema. */
@@ -209,6 +211,7 @@ function fieldModel(
     defaultValue: field.default_integer,
     ...(tagSlot === undefined ? {} : { tagSlot }),
     doc: docOf(field.documentation),
+    since: sinceVersion(field.documentation),
   };
 }
 
@@ -282,4 +285,10 @@ function at<T>(list: readonly T[], index: number, what: string): T {
   const item = list[index];
   if (item === undefined) throw new Error(`reflection data refers to a missing ${what} #${index}`);
   return item;
+}
+
+// spec/versioning.md rule 5: every addition documents the version that introduced it.
+function sinceVersion(documentation: readonly string[] | undefined): number {
+  const match = /Since protocol version (\d+)\./.exec((documentation ?? []).join(' '));
+  return match ? Number(match[1]) : 1;
 }

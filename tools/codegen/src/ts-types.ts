@@ -32,6 +32,15 @@ export function isOptional(field: FieldModel): boolean {
   return field.type.kind !== 'scalar' && !field.required;
 }
 
+/**
+ * True for a scalar added after protocol version 1: optional in the TypeScript type, so code
+ * written before it still type-checks; writers write its default when it is left out, readers
+ * always fill it in.
+ */
+export function isLaterScalar(field: FieldModel): boolean {
+  return field.type.kind === 'scalar' && field.since > 1;
+}
+
 /** The default of a scalar field as a TypeScript literal. */
 export function defaultLiteral(field: FieldModel): string {
   const type = field.type;

@@ -35,9 +35,13 @@ describe('code generator', () => {
       ['code', 1, 6],
       ['message', 2, 8],
       ['body', 4, 12],
+      ['oldest_seq', 5, 14],
     ]);
     expect(response?.fields.find((f) => f.name === 'body')?.tagSlot).toBe(10);
-    expect(model.tables.find((t) => t.name === 'Put')?.fields.every((f) => f.required)).toBe(true);
+    // Fields added later say so in their doc comment (spec/versioning.md rule 5).
+    expect(response?.fields.map((f) => f.since)).toEqual([1, 1, 1, 1, 2]);
+    const put = model.tables.find((t) => t.name === 'Put');
+    expect(put?.fields.filter((f) => f.since === 1).every((f) => f.required)).toBe(true);
     expect(model.fileIdentifier).toBe('PDBI');
     expect(model.rootTable).toBe('Frame');
   });

@@ -18,7 +18,7 @@ const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 100;
 
 /** The protocol versions this client speaks (spec/versioning.md). */
-export const CLIENT_PROTOCOL = { min: 1, max: 1 } as const;
+export const CLIENT_PROTOCOL = { min: 1, max: 2 } as const;
 
 /** A client's session with its server, kept up: the base of {@link ClientCore}. */
 export abstract class ClientConnection {

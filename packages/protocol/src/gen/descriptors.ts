@@ -38,7 +38,9 @@ export const schemaDescriptor: SchemaDescriptor = {
         "StoreCorrupt": 16,
         "StoreLocked": 17,
         "StoreVersion": 18,
-        "StoreReadOnly": 19
+        "StoreReadOnly": 19,
+        "Conflict": 20,
+        "ResumeTooOld": 21
       }
     },
     "EventKind": {
@@ -137,6 +139,21 @@ export const schemaDescriptor: SchemaDescriptor = {
           "name": "Ping",
           "tag": 13,
           "table": "Ping"
+        },
+        {
+          "name": "Count",
+          "tag": 14,
+          "table": "Count"
+        },
+        {
+          "name": "DeleteRange",
+          "tag": 15,
+          "table": "DeleteRange"
+        },
+        {
+          "name": "Backup",
+          "tag": 16,
+          "table": "Backup"
         }
       ]
     },
@@ -182,11 +199,59 @@ export const schemaDescriptor: SchemaDescriptor = {
           "name": "Pong",
           "tag": 8,
           "table": "Pong"
+        },
+        {
+          "name": "CountResult",
+          "tag": 9,
+          "table": "CountResult"
+        },
+        {
+          "name": "BackupResult",
+          "tag": 10,
+          "table": "BackupResult"
         }
       ]
     }
   },
   "tables": {
+    "Backup": {
+      "name": "Backup",
+      "fields": [
+        {
+          "name": "path",
+          "tsName": "path",
+          "type": {
+            "kind": "string"
+          },
+          "required": true,
+          "defaultValue": 0
+        }
+      ]
+    },
+    "BackupResult": {
+      "name": "BackupResult",
+      "fields": [
+        {
+          "name": "path",
+          "tsName": "path",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "bytes",
+          "tsName": "bytes",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        }
+      ]
+    },
     "Batch": {
       "name": "Batch",
       "fields": [
@@ -236,6 +301,26 @@ export const schemaDescriptor: SchemaDescriptor = {
           },
           "required": false,
           "defaultValue": 0
+        },
+        {
+          "name": "if_absent",
+          "tsName": "ifAbsent",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_hlc",
+          "tsName": "ifHlc",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
         }
       ]
     },
@@ -263,6 +348,53 @@ export const schemaDescriptor: SchemaDescriptor = {
         }
       ]
     },
+    "Count": {
+      "name": "Count",
+      "fields": [
+        {
+          "name": "prefix",
+          "tsName": "prefix",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "start",
+          "tsName": "start",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "end",
+          "tsName": "end",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        }
+      ]
+    },
+    "CountResult": {
+      "name": "CountResult",
+      "fields": [
+        {
+          "name": "count",
+          "tsName": "count",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        }
+      ]
+    },
     "Delete": {
       "name": "Delete",
       "fields": [
@@ -273,6 +405,58 @@ export const schemaDescriptor: SchemaDescriptor = {
             "kind": "string"
           },
           "required": true,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_absent",
+          "tsName": "ifAbsent",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_hlc",
+          "tsName": "ifHlc",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        }
+      ]
+    },
+    "DeleteRange": {
+      "name": "DeleteRange",
+      "fields": [
+        {
+          "name": "prefix",
+          "tsName": "prefix",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "start",
+          "tsName": "start",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "end",
+          "tsName": "end",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
           "defaultValue": 0
         }
       ]
@@ -638,6 +822,54 @@ export const schemaDescriptor: SchemaDescriptor = {
           },
           "required": false,
           "defaultValue": 0
+        },
+        {
+          "name": "start",
+          "tsName": "start",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "end",
+          "tsName": "end",
+          "type": {
+            "kind": "string"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "reverse",
+          "tsName": "reverse",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "with_records",
+          "tsName": "withRecords",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "include_deleted",
+          "tsName": "includeDeleted",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
         }
       ]
     },
@@ -688,6 +920,19 @@ export const schemaDescriptor: SchemaDescriptor = {
           },
           "required": false,
           "defaultValue": 0
+        },
+        {
+          "name": "records",
+          "tsName": "records",
+          "type": {
+            "kind": "vector",
+            "element": {
+              "kind": "table",
+              "table": "Record"
+            }
+          },
+          "required": false,
+          "defaultValue": 0
         }
       ]
     },
@@ -725,6 +970,26 @@ export const schemaDescriptor: SchemaDescriptor = {
             "kind": "bytes"
           },
           "required": true,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_absent",
+          "tsName": "ifAbsent",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_hlc",
+          "tsName": "ifHlc",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
           "defaultValue": 0
         }
       ]
@@ -776,6 +1041,26 @@ export const schemaDescriptor: SchemaDescriptor = {
             "kind": "bytes"
           },
           "required": true,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_absent",
+          "tsName": "ifAbsent",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "if_hlc",
+          "tsName": "ifHlc",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
           "defaultValue": 0
         }
       ]
@@ -959,6 +1244,16 @@ export const schemaDescriptor: SchemaDescriptor = {
           },
           "required": false,
           "defaultValue": 0
+        },
+        {
+          "name": "oldest_seq",
+          "tsName": "oldestSeq",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
         }
       ]
     },
@@ -1047,6 +1342,56 @@ export const schemaDescriptor: SchemaDescriptor = {
           },
           "required": false,
           "defaultValue": 0
+        },
+        {
+          "name": "seq",
+          "tsName": "seq",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "log_entries",
+          "tsName": "logEntries",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "log_oldest_seq",
+          "tsName": "logOldestSeq",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "log_bytes",
+          "tsName": "logBytes",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "tombstones_purged",
+          "tsName": "tombstonesPurged",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
         }
       ]
     },
@@ -1061,6 +1406,26 @@ export const schemaDescriptor: SchemaDescriptor = {
           },
           "required": false,
           "defaultValue": 0
+        },
+        {
+          "name": "since",
+          "tsName": "since",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "resume",
+          "tsName": "resume",
+          "type": {
+            "kind": "scalar",
+            "scalar": "bool"
+          },
+          "required": false,
+          "defaultValue": 0
         }
       ]
     },
@@ -1070,6 +1435,16 @@ export const schemaDescriptor: SchemaDescriptor = {
         {
           "name": "subscription_id",
           "tsName": "subscriptionId",
+          "type": {
+            "kind": "scalar",
+            "scalar": "uint64"
+          },
+          "required": false,
+          "defaultValue": 0
+        },
+        {
+          "name": "seq",
+          "tsName": "seq",
           "type": {
             "kind": "scalar",
             "scalar": "uint64"

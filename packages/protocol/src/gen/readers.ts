@@ -3,7 +3,7 @@
 
 import { readTableVector, unverifiedTag, WireReader } from '../wire/reader.ts';
 import { defaultVerifyLimits, type VerifyLimits } from '../wire/verifier.ts';
-import type { Batch, BatchOp, ClockEntry, Delete, Event, FieldState, Frame, Get, GetRecord, GetResult, Hello, HelloOk, List, ListItem, ListResult, Merge, Patch, Ping, Pong, Put, Record, RecordResult, Request, Response, Stats, StatsResult, Subscribe, SubscribeResult, Unsubscribe, WriteResult, Message, RequestBody, ResponseBody, BatchOpKind, ErrorCode, EventKind } from './types.ts';
+import type { Backup, BackupResult, Batch, BatchOp, ClockEntry, Count, CountResult, Delete, DeleteRange, Event, FieldState, Frame, Get, GetRecord, GetResult, Hello, HelloOk, List, ListItem, ListResult, Merge, Patch, Ping, Pong, Put, Record, RecordResult, Request, Response, Stats, StatsResult, Subscribe, SubscribeResult, Unsubscribe, WriteResult, Message, RequestBody, ResponseBody, BatchOpKind, ErrorCode, EventKind } from './types.ts';
 import { verifyFrameBytes } from './verifiers.ts';
 
 /** Decodes the {@link Message} member with wire tag `tag` at `position`. */
@@ -32,6 +32,9 @@ export function readRequestBody(reader: WireReader, tag: number, position: numbe
     case 11: return { type: 'Merge', value: readMerge(reader, position) };
     case 12: return { type: 'Stats', value: readStats(reader, position) };
     case 13: return { type: 'Ping', value: readPing(reader, position) };
+    case 14: return { type: 'Count', value: readCount(reader, position) };
+    case 15: return { type: 'DeleteRange', value: readDeleteRange(reader, position) };
+    case 16: return { type: 'Backup', value: readBackup(reader, position) };
     default: return unverifiedTag('RequestBody', tag);
   }
 }
@@ -47,8 +50,32 @@ export function readResponseBody(reader: WireReader, tag: number, position: numb
     case 6: return { type: 'WriteResult', value: readWriteResult(reader, position) };
     case 7: return { type: 'StatsResult', value: readStatsResult(reader, position) };
     case 8: return { type: 'Pong', value: readPong(reader, position) };
+    case 9: return { type: 'CountResult', value: readCountResult(reader, position) };
+    case 10: return { type: 'BackupResult', value: readBackupResult(reader, position) };
     default: return unverifiedTag('ResponseBody', tag);
   }
+}
+
+/** Decodes the {@link Backup} table at `position`. */
+export function readBackup(reader: WireReader, position: number): Backup {
+  const vtable = position - reader.i32(position);
+  const vtableSize = reader.u16(vtable);
+  const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  return {
+    path: reader.string(position + o4),
+  };
+}
+
+/** Decodes the {@link BackupResult} table at `position`. */
+export function readBackupResult(reader: WireReader, position: number): BackupResult {
+  const vtable = position - reader.i32(position);
+  const vtableSize = reader.u16(vtable);
+  const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  return {
+    path: o4 === 0 ? undefined : reader.string(position + o4),
+    bytes: o6 === 0 ? 0n : reader.u64(position + o6),
+  };
 }
 
 /** Decodes the {@link Batch} table at `position`. */
@@ -68,10 +95,14 @@ export function readBatchOp(reader: WireReader, position: number): BatchOp {
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
   const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
   const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
+  const o10 = 10 < vtableSize ? reader.u16(vtable + 10) : 0;
+  const o12 = 12 < vtableSize ? reader.u16(vtable + 12) : 0;
   return {
     kind: o4 === 0 ? 0 : (reader.u8(position + o4) as BatchOpKind),
     key: reader.string(position + o6),
     value: o8 === 0 ? undefined : reader.byteVector(position + o8),
+    ifAbsent: o10 === 0 ? undefined : reader.u8(position + o10) !== 0,
+    ifHlc: o12 === 0 ? undefined : reader.u64(position + o12),
   };
 }
 
@@ -87,13 +118,55 @@ export function readClockEntry(reader: WireReader, position: number): ClockEntry
   };
 }
 
+/** Decodes the {@link Count} table at `position`. */
+export function readCount(reader: WireReader, position: number): Count {
+  const vtable = position - reader.i32(position);
+  const vtableSize = reader.u16(vtable);
+  const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
+  return {
+    prefix: o4 === 0 ? undefined : reader.string(position + o4),
+    start: o6 === 0 ? undefined : reader.string(position + o6),
+    end: o8 === 0 ? undefined : reader.string(position + o8),
+  };
+}
+
+/** Decodes the {@link CountResult} table at `position`. */
+export function readCountResult(reader: WireReader, position: number): CountResult {
+  const vtable = position - reader.i32(position);
+  const vtableSize = reader.u16(vtable);
+  const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  return {
+    count: o4 === 0 ? 0n : reader.u64(position + o4),
+  };
+}
+
 /** Decodes the {@link Delete} table at `position`. */
 export function readDelete(reader: WireReader, position: number): Delete {
   const vtable = position - reader.i32(position);
   const vtableSize = reader.u16(vtable);
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
   return {
     key: reader.string(position + o4),
+    ifAbsent: o6 === 0 ? undefined : reader.u8(position + o6) !== 0,
+    ifHlc: o8 === 0 ? undefined : reader.u64(position + o8),
+  };
+}
+
+/** Decodes the {@link DeleteRange} table at `position`. */
+export function readDeleteRange(reader: WireReader, position: number): DeleteRange {
+  const vtable = position - reader.i32(position);
+  const vtableSize = reader.u16(vtable);
+  const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
+  return {
+    prefix: o4 === 0 ? undefined : reader.string(position + o4),
+    start: o6 === 0 ? undefined : reader.string(position + o6),
+    end: o8 === 0 ? undefined : reader.string(position + o8),
   };
 }
 
@@ -229,10 +302,20 @@ export function readList(reader: WireReader, position: number): List {
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
   const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
   const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
+  const o10 = 10 < vtableSize ? reader.u16(vtable + 10) : 0;
+  const o12 = 12 < vtableSize ? reader.u16(vtable + 12) : 0;
+  const o14 = 14 < vtableSize ? reader.u16(vtable + 14) : 0;
+  const o16 = 16 < vtableSize ? reader.u16(vtable + 16) : 0;
+  const o18 = 18 < vtableSize ? reader.u16(vtable + 18) : 0;
   return {
     prefix: o4 === 0 ? undefined : reader.string(position + o4),
     after: o6 === 0 ? undefined : reader.string(position + o6),
     limit: o8 === 0 ? 0 : reader.u32(position + o8),
+    start: o10 === 0 ? undefined : reader.string(position + o10),
+    end: o12 === 0 ? undefined : reader.string(position + o12),
+    reverse: o14 === 0 ? undefined : reader.u8(position + o14) !== 0,
+    withRecords: o16 === 0 ? undefined : reader.u8(position + o16) !== 0,
+    includeDeleted: o18 === 0 ? undefined : reader.u8(position + o18) !== 0,
   };
 }
 
@@ -254,9 +337,11 @@ export function readListResult(reader: WireReader, position: number): ListResult
   const vtableSize = reader.u16(vtable);
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
   const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
   return {
     items: o4 === 0 ? undefined : readTableVector(reader, position + o4, readListItem),
     nextAfter: o6 === 0 ? undefined : reader.string(position + o6),
+    records: o8 === 0 ? undefined : readTableVector(reader, position + o8, readRecord),
   };
 }
 
@@ -276,9 +361,13 @@ export function readPatch(reader: WireReader, position: number): Patch {
   const vtableSize = reader.u16(vtable);
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
   const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
+  const o10 = 10 < vtableSize ? reader.u16(vtable + 10) : 0;
   return {
     key: reader.string(position + o4),
     value: reader.byteVector(position + o6),
+    ifAbsent: o8 === 0 ? undefined : reader.u8(position + o8) !== 0,
+    ifHlc: o10 === 0 ? undefined : reader.u64(position + o10),
   };
 }
 
@@ -308,9 +397,13 @@ export function readPut(reader: WireReader, position: number): Put {
   const vtableSize = reader.u16(vtable);
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
   const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
+  const o10 = 10 < vtableSize ? reader.u16(vtable + 10) : 0;
   return {
     key: reader.string(position + o4),
     value: reader.byteVector(position + o6),
+    ifAbsent: o8 === 0 ? undefined : reader.u8(position + o8) !== 0,
+    ifHlc: o10 === 0 ? undefined : reader.u64(position + o10),
   };
 }
 
@@ -372,11 +465,13 @@ export function readResponse(reader: WireReader, position: number): Response {
   const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
   const o10 = 10 < vtableSize ? reader.u16(vtable + 10) : 0;
   const o12 = 12 < vtableSize ? reader.u16(vtable + 12) : 0;
+  const o14 = 14 < vtableSize ? reader.u16(vtable + 14) : 0;
   return {
     id: o4 === 0 ? 0n : reader.u64(position + o4),
     code: o6 === 0 ? 0 : (reader.u16(position + o6) as ErrorCode),
     message: o8 === 0 ? undefined : reader.string(position + o8),
     body: o12 === 0 ? undefined : readResponseBody(reader, reader.u8(position + o10), reader.indirect(position + o12)),
+    oldestSeq: o14 === 0 ? undefined : reader.u64(position + o14),
   };
 }
 
@@ -397,6 +492,11 @@ export function readStatsResult(reader: WireReader, position: number): StatsResu
   const o14 = 14 < vtableSize ? reader.u16(vtable + 14) : 0;
   const o16 = 16 < vtableSize ? reader.u16(vtable + 16) : 0;
   const o18 = 18 < vtableSize ? reader.u16(vtable + 18) : 0;
+  const o20 = 20 < vtableSize ? reader.u16(vtable + 20) : 0;
+  const o22 = 22 < vtableSize ? reader.u16(vtable + 22) : 0;
+  const o24 = 24 < vtableSize ? reader.u16(vtable + 24) : 0;
+  const o26 = 26 < vtableSize ? reader.u16(vtable + 26) : 0;
+  const o28 = 28 < vtableSize ? reader.u16(vtable + 28) : 0;
   return {
     records: o4 === 0 ? 0n : reader.u64(position + o4),
     tombstones: o6 === 0 ? 0n : reader.u64(position + o6),
@@ -406,6 +506,11 @@ export function readStatsResult(reader: WireReader, position: number): StatsResu
     requests: o14 === 0 ? 0n : reader.u64(position + o14),
     uptimeMs: o16 === 0 ? 0n : reader.u64(position + o16),
     serverVersion: o18 === 0 ? undefined : reader.string(position + o18),
+    seq: o20 === 0 ? undefined : reader.u64(position + o20),
+    logEntries: o22 === 0 ? undefined : reader.u64(position + o22),
+    logOldestSeq: o24 === 0 ? undefined : reader.u64(position + o24),
+    logBytes: o26 === 0 ? undefined : reader.u64(position + o26),
+    tombstonesPurged: o28 === 0 ? undefined : reader.u64(position + o28),
   };
 }
 
@@ -414,8 +519,12 @@ export function readSubscribe(reader: WireReader, position: number): Subscribe {
   const vtable = position - reader.i32(position);
   const vtableSize = reader.u16(vtable);
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
+  const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
   return {
     prefix: o4 === 0 ? undefined : reader.string(position + o4),
+    since: o6 === 0 ? undefined : reader.u64(position + o6),
+    resume: o8 === 0 ? undefined : reader.u8(position + o8) !== 0,
   };
 }
 
@@ -424,8 +533,10 @@ export function readSubscribeResult(reader: WireReader, position: number): Subsc
   const vtable = position - reader.i32(position);
   const vtableSize = reader.u16(vtable);
   const o4 = 4 < vtableSize ? reader.u16(vtable + 4) : 0;
+  const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
   return {
     subscriptionId: o4 === 0 ? 0n : reader.u64(position + o4),
+    seq: o6 === 0 ? undefined : reader.u64(position + o6),
   };
 }
 

@@ -67,6 +67,10 @@ export const ErrorCode = {
   StoreVersion: 18,
   /** The data directory cannot be written. */
   StoreReadOnly: 19,
+  /** A conditional write's condition (`if_absent`, `if_hlc`) did not hold; nothing was written. Since protocol version 2. */
+  Conflict: 20,
+  /** A subscription asked to resume after a `seq` the change log no longer holds; `Response.oldest_seq` is the oldest one it still holds. Since protocol version 2. */
+  ResumeTooOld: 21,
 } as const;
 
 /** Outcome of a request. `Ok` is success; every other value is an error. */
@@ -74,13 +78,13 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** The schema name of a {@link ErrorCode} value, or `ErrorCode(n)` for an unknown one. */
 export function errorCodeName(value: number): string {
-  const names: { readonly [value: number]: string } = { 0: 'Ok', 1: 'Unknown', 2: 'InvalidArgument', 3: 'NotFound', 4: 'Malformed', 5: 'TooLarge', 6: 'VersionMismatch', 7: 'ServerFull', 8: 'PermissionDenied', 9: 'Unauthenticated', 10: 'Timeout', 11: 'Aborted', 12: 'Unavailable', 13: 'Closed', 14: 'Busy', 15: 'Internal', 16: 'StoreCorrupt', 17: 'StoreLocked', 18: 'StoreVersion', 19: 'StoreReadOnly' };
+  const names: { readonly [value: number]: string } = { 0: 'Ok', 1: 'Unknown', 2: 'InvalidArgument', 3: 'NotFound', 4: 'Malformed', 5: 'TooLarge', 6: 'VersionMismatch', 7: 'ServerFull', 8: 'PermissionDenied', 9: 'Unauthenticated', 10: 'Timeout', 11: 'Aborted', 12: 'Unavailable', 13: 'Closed', 14: 'Busy', 15: 'Internal', 16: 'StoreCorrupt', 17: 'StoreLocked', 18: 'StoreVersion', 19: 'StoreReadOnly', 20: 'Conflict', 21: 'ResumeTooOld' };
   return names[value] ?? `ErrorCode(${value})`;
 }
 
 /** True when `value` is one of the schema's {@link ErrorCode} values. */
 export function isErrorCode(value: number): value is ErrorCode {
-  return Number.isInteger(value) && value >= 0 && value < 20;
+  return Number.isInteger(value) && value >= 0 && value < 22;
 }
 
 /** What happened to a record, in a subscription event. */
@@ -132,7 +136,10 @@ export type RequestBody =
   | { readonly type: 'Batch'; readonly value: Batch }
   | { readonly type: 'Merge'; readonly value: Merge }
   | { readonly type: 'Stats'; readonly value: Stats }
-  | { readonly type: 'Ping'; readonly value: Ping };
+  | { readonly type: 'Ping'; readonly value: Ping }
+  | { readonly type: 'Count'; readonly value: Count }
+  | { readonly type: 'DeleteRange'; readonly value: DeleteRange }
+  | { readonly type: 'Backup'; readonly value: Backup };
 
 /** The wire tag of each member of {@link RequestBody}. */
 export const RequestBodyTag = {
@@ -149,6 +156,9 @@ export const RequestBodyTag = {
   Merge: 11,
   Stats: 12,
   Ping: 13,
+  Count: 14,
+  DeleteRange: 15,
+  Backup: 16,
 } as const;
 
 /** Every successful answer's payload. */
@@ -160,7 +170,9 @@ export type ResponseBody =
   | { readonly type: 'SubscribeResult'; readonly value: SubscribeResult }
   | { readonly type: 'WriteResult'; readonly value: WriteResult }
   | { readonly type: 'StatsResult'; readonly value: StatsResult }
-  | { readonly type: 'Pong'; readonly value: Pong };
+  | { readonly type: 'Pong'; readonly value: Pong }
+  | { readonly type: 'CountResult'; readonly value: CountResult }
+  | { readonly type: 'BackupResult'; readonly value: BackupResult };
 
 /** The wire tag of each member of {@link ResponseBody}. */
 export const ResponseBodyTag = {
@@ -172,7 +184,26 @@ export const ResponseBodyTag = {
   WriteResult: 6,
   StatsResult: 7,
   Pong: 8,
+  CountResult: 9,
+  BackupResult: 10,
 } as const;
+
+/**
+ * Write a consistent, compacted copy of the store while the server runs.
+ * Since protocol version 2.
+ */
+export interface Backup {
+  /** Where to write: a directory that does not exist or is empty (it receives `data.mdb`). */
+  readonly path: string;
+}
+
+/** The answer to `Backup`. Since protocol version 2. */
+export interface BackupResult {
+  /** The file written. */
+  readonly path?: string | undefined;
+  /** Its size in bytes. */
+  readonly bytes: bigint;
+}
 
 /** Apply several writes atomically: all of them or none. */
 export interface Batch {
@@ -185,6 +216,16 @@ export interface BatchOp {
   readonly key: string;
   /** A UTF-8 JSON object for `Put` and `Patch`; absent for `Delete`. */
   readonly value?: Uint8Array | undefined;
+  /**
+   * Write only when the record is not live (never written, or deleted); else `Conflict`.
+   * Since protocol version 2.
+   */
+  readonly ifAbsent?: boolean | undefined;
+  /**
+   * Write only when the record's current HLC (`Record.hlc`; 0 = no condition) equals this;
+   * else `Conflict`. Since protocol version 2.
+   */
+  readonly ifHlc?: bigint | undefined;
 }
 
 /** One entry of a vector clock: how many changes an actor has made to a record. */
@@ -195,9 +236,48 @@ export interface ClockEntry {
   readonly counter: bigint;
 }
 
+/** Count the live records in a range, without reading their values. Since protocol version 2. */
+export interface Count {
+  /** Only keys starting with this prefix; absent or empty counts every key. */
+  readonly prefix?: string | undefined;
+  /** Only keys at or after this one. */
+  readonly start?: string | undefined;
+  /** Only keys strictly before this one. */
+  readonly end?: string | undefined;
+}
+
+/** The answer to `Count`. Since protocol version 2. */
+export interface CountResult {
+  /** Live records in the range. */
+  readonly count: bigint;
+}
+
 /** Delete a record, leaving a stamped tombstone. */
 export interface Delete {
   readonly key: string;
+  /**
+   * Write only when the record is not live (never written, or deleted); else `Conflict`.
+   * Since protocol version 2.
+   */
+  readonly ifAbsent?: boolean | undefined;
+  /**
+   * Write only when the record's current HLC (`Record.hlc`; 0 = no condition) equals this;
+   * else `Conflict`. Since protocol version 2.
+   */
+  readonly ifHlc?: bigint | undefined;
+}
+
+/**
+ * Delete every live record in a range, atomically, leaving a tombstone for each (as `Delete`).
+ * Since protocol version 2.
+ */
+export interface DeleteRange {
+  /** Only keys starting with this prefix. */
+  readonly prefix?: string | undefined;
+  /** Only keys at or after this one. */
+  readonly start?: string | undefined;
+  /** Only keys strictly before this one. */
+  readonly end?: string | undefined;
 }
 
 /** A committed change pushed to a subscriber. */
@@ -295,6 +375,22 @@ export interface List {
   readonly after?: string | undefined;
   /** Largest number of records in the page; 0 asks for the server's default. */
   readonly limit: number;
+  /** Only keys at or after this one (inclusive lower bound). Since protocol version 2. */
+  readonly start?: string | undefined;
+  /** Only keys strictly before this one (exclusive upper bound). Since protocol version 2. */
+  readonly end?: string | undefined;
+  /**
+   * Walk the range from its last key down; `after` then means "strictly before".
+   * Since protocol version 2.
+   */
+  readonly reverse?: boolean | undefined;
+  /**
+   * Answer with `ListResult.records` (each record with its CRDT metadata) instead of
+   * `items`. Since protocol version 2.
+   */
+  readonly withRecords?: boolean | undefined;
+  /** With `with_records`: include deleted records (tombstones) too. Since protocol version 2. */
+  readonly includeDeleted?: boolean | undefined;
 }
 
 /** One record of a `List` page. */
@@ -309,6 +405,11 @@ export interface ListResult {
   readonly items?: readonly ListItem[] | undefined;
   /** Pass as `List.after` to read the next page; absent on the last page. */
   readonly nextAfter?: string | undefined;
+  /**
+   * The page's records with their metadata, when `List.with_records` asked for them.
+   * Since protocol version 2.
+   */
+  readonly records?: readonly Record[] | undefined;
 }
 
 /** Merge another replica's state of a record (commutative, associative, idempotent). */
@@ -321,6 +422,16 @@ export interface Patch {
   readonly key: string;
   /** A UTF-8 JSON object holding the fields to set. */
   readonly value: Uint8Array;
+  /**
+   * Write only when the record is not live (never written, or deleted); else `Conflict`.
+   * Since protocol version 2.
+   */
+  readonly ifAbsent?: boolean | undefined;
+  /**
+   * Write only when the record's current HLC (`Record.hlc`; 0 = no condition) equals this;
+   * else `Conflict`. Since protocol version 2.
+   */
+  readonly ifHlc?: bigint | undefined;
 }
 
 /** A no-op round trip; the payload is echoed back. */
@@ -339,6 +450,16 @@ export interface Put {
   readonly key: string;
   /** A UTF-8 JSON object. */
   readonly value: Uint8Array;
+  /**
+   * Write only when the record is not live (never written, or deleted); else `Conflict`.
+   * Since protocol version 2.
+   */
+  readonly ifAbsent?: boolean | undefined;
+  /**
+   * Write only when the record's current HLC (`Record.hlc`; 0 = no condition) equals this;
+   * else `Conflict`. Since protocol version 2.
+   */
+  readonly ifHlc?: bigint | undefined;
 }
 
 /** A record with its CRDT metadata, as stored and as exchanged between replicas. */
@@ -386,6 +507,8 @@ export interface Response {
   readonly message?: string | undefined;
   /** The result when `code` is `Ok`; absent otherwise. */
   readonly body?: ResponseBody | undefined;
+  /** With `ResumeTooOld`: the oldest seq the change log still holds. Since protocol version 2. */
+  readonly oldestSeq?: bigint | undefined;
 }
 
 /** Ask for server and store statistics. */
@@ -410,18 +533,46 @@ export interface StatsResult {
   readonly uptimeMs: bigint;
   /** The server's software version. */
   readonly serverVersion?: string | undefined;
+  /** The seq of the latest committed change. Since protocol version 2. */
+  readonly seq?: bigint | undefined;
+  /** Changes the change log holds. Since protocol version 2. */
+  readonly logEntries?: bigint | undefined;
+  /** The oldest seq the change log holds (0 when it is empty). Since protocol version 2. */
+  readonly logOldestSeq?: bigint | undefined;
+  /** Bytes the change log's entries take. Since protocol version 2. */
+  readonly logBytes?: bigint | undefined;
+  /**
+   * Tombstones purged since the server started (older than the horizon).
+   * Since protocol version 2.
+   */
+  readonly tombstonesPurged?: bigint | undefined;
 }
 
 /** Receive an event for every committed change to keys starting with `prefix`. */
 export interface Subscribe {
   /** Only keys starting with this prefix; absent or empty watches every key. */
   readonly prefix?: string | undefined;
+  /**
+   * With `resume`: first deliver, from the change log, every change with a seq after this one.
+   * Since protocol version 2.
+   */
+  readonly since?: bigint | undefined;
+  /**
+   * True to resume after `since` (0 = from the oldest change the log holds).
+   * Since protocol version 2.
+   */
+  readonly resume?: boolean | undefined;
 }
 
 /** The answer to `Subscribe`. */
 export interface SubscribeResult {
   /** Identifies this subscription's events and `Unsubscribe`. */
   readonly subscriptionId: bigint;
+  /**
+   * The seq of the latest committed change when the subscription started: live events follow
+   * it, resumed ones lead up to it. Since protocol version 2.
+   */
+  readonly seq?: bigint | undefined;
 }
 
 /** Stop a subscription. */

@@ -31,6 +31,9 @@ export function verifyRequestBody(verifier: Verifier, tag: number, position: num
     case 11: return verifyMerge(verifier, position, depth);
     case 12: return verifyStats(verifier, position, depth);
     case 13: return verifyPing(verifier, position, depth);
+    case 14: return verifyCount(verifier, position, depth);
+    case 15: return verifyDeleteRange(verifier, position, depth);
+    case 16: return verifyBackup(verifier, position, depth);
     default: return verifier.fail(`unknown RequestBody type ${tag}`, where, position);
   }
 }
@@ -46,8 +49,35 @@ export function verifyResponseBody(verifier: Verifier, tag: number, position: nu
     case 6: return verifyWriteResult(verifier, position, depth);
     case 7: return verifyStatsResult(verifier, position, depth);
     case 8: return verifyPong(verifier, position, depth);
+    case 9: return verifyCountResult(verifier, position, depth);
+    case 10: return verifyBackupResult(verifier, position, depth);
     default: return verifier.fail(`unknown ResponseBody type ${tag}`, where, position);
   }
+}
+
+/** Verifies the {@link Backup} table at `position`, nested `depth` tables deep. */
+export function verifyBackup(verifier: Verifier, position: number, depth: number): void {
+  const vtable = verifier.table(position, depth, 'Backup');
+  const bytes = verifier.bytes;
+  const vtableSize = readU16(bytes, vtable);
+  const tableSize = readU16(bytes, vtable + 2);
+  const pathAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 4) : 0;
+  if (pathAt < 0) verifier.badField('Backup.path', position);
+  verifier.present(pathAt, 'Backup.path', position);
+  verifier.string(pathAt, 'Backup.path');
+}
+
+/** Verifies the {@link BackupResult} table at `position`, nested `depth` tables deep. */
+export function verifyBackupResult(verifier: Verifier, position: number, depth: number): void {
+  const vtable = verifier.table(position, depth, 'BackupResult');
+  const bytes = verifier.bytes;
+  const vtableSize = readU16(bytes, vtable);
+  const tableSize = readU16(bytes, vtable + 2);
+  const pathAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 4) : 0;
+  if (pathAt < 0) verifier.badField('BackupResult.path', position);
+  if (pathAt !== 0) verifier.string(pathAt, 'BackupResult.path');
+  const bytesAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 8) : 0;
+  if (bytesAt < 0) verifier.badField('BackupResult.bytes', position);
 }
 
 /** Verifies the {@link Batch} table at `position`, nested `depth` tables deep. */
@@ -81,6 +111,11 @@ export function verifyBatchOp(verifier: Verifier, position: number, depth: numbe
   const valueAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 4) : 0;
   if (valueAt < 0) verifier.badField('BatchOp.value', position);
   if (valueAt !== 0) verifier.vector(valueAt, 1, 'BatchOp.value');
+  const ifAbsentAt = 10 < vtableSize ? fieldPosition(bytes, position, vtable + 10, tableSize, 1) : 0;
+  if (ifAbsentAt < 0) verifier.badField('BatchOp.if_absent', position);
+  verifier.bool(ifAbsentAt, 'BatchOp.if_absent');
+  const ifHlcAt = 12 < vtableSize ? fieldPosition(bytes, position, vtable + 12, tableSize, 8) : 0;
+  if (ifHlcAt < 0) verifier.badField('BatchOp.if_hlc', position);
 }
 
 /** Verifies the {@link ClockEntry} table at `position`, nested `depth` tables deep. */
@@ -97,6 +132,33 @@ export function verifyClockEntry(verifier: Verifier, position: number, depth: nu
   if (counterAt < 0) verifier.badField('ClockEntry.counter', position);
 }
 
+/** Verifies the {@link Count} table at `position`, nested `depth` tables deep. */
+export function verifyCount(verifier: Verifier, position: number, depth: number): void {
+  const vtable = verifier.table(position, depth, 'Count');
+  const bytes = verifier.bytes;
+  const vtableSize = readU16(bytes, vtable);
+  const tableSize = readU16(bytes, vtable + 2);
+  const prefixAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 4) : 0;
+  if (prefixAt < 0) verifier.badField('Count.prefix', position);
+  if (prefixAt !== 0) verifier.string(prefixAt, 'Count.prefix');
+  const startAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 4) : 0;
+  if (startAt < 0) verifier.badField('Count.start', position);
+  if (startAt !== 0) verifier.string(startAt, 'Count.start');
+  const endAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 4) : 0;
+  if (endAt < 0) verifier.badField('Count.end', position);
+  if (endAt !== 0) verifier.string(endAt, 'Count.end');
+}
+
+/** Verifies the {@link CountResult} table at `position`, nested `depth` tables deep. */
+export function verifyCountResult(verifier: Verifier, position: number, depth: number): void {
+  const vtable = verifier.table(position, depth, 'CountResult');
+  const bytes = verifier.bytes;
+  const vtableSize = readU16(bytes, vtable);
+  const tableSize = readU16(bytes, vtable + 2);
+  const countAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 8) : 0;
+  if (countAt < 0) verifier.badField('CountResult.count', position);
+}
+
 /** Verifies the {@link Delete} table at `position`, nested `depth` tables deep. */
 export function verifyDelete(verifier: Verifier, position: number, depth: number): void {
   const vtable = verifier.table(position, depth, 'Delete');
@@ -107,6 +169,28 @@ export function verifyDelete(verifier: Verifier, position: number, depth: number
   if (keyAt < 0) verifier.badField('Delete.key', position);
   verifier.present(keyAt, 'Delete.key', position);
   verifier.string(keyAt, 'Delete.key');
+  const ifAbsentAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 1) : 0;
+  if (ifAbsentAt < 0) verifier.badField('Delete.if_absent', position);
+  verifier.bool(ifAbsentAt, 'Delete.if_absent');
+  const ifHlcAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 8) : 0;
+  if (ifHlcAt < 0) verifier.badField('Delete.if_hlc', position);
+}
+
+/** Verifies the {@link DeleteRange} table at `position`, nested `depth` tables deep. */
+export function verifyDeleteRange(verifier: Verifier, position: number, depth: number): void {
+  const vtable = verifier.table(position, depth, 'DeleteRange');
+  const bytes = verifier.bytes;
+  const vtableSize = readU16(bytes, vtable);
+  const tableSize = readU16(bytes, vtable + 2);
+  const prefixAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 4) : 0;
+  if (prefixAt < 0) verifier.badField('DeleteRange.prefix', position);
+  if (prefixAt !== 0) verifier.string(prefixAt, 'DeleteRange.prefix');
+  const startAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 4) : 0;
+  if (startAt < 0) verifier.badField('DeleteRange.start', position);
+  if (startAt !== 0) verifier.string(startAt, 'DeleteRange.start');
+  const endAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 4) : 0;
+  if (endAt < 0) verifier.badField('DeleteRange.end', position);
+  if (endAt !== 0) verifier.string(endAt, 'DeleteRange.end');
 }
 
 /** Verifies the {@link Event} table at `position`, nested `depth` tables deep. */
@@ -280,6 +364,21 @@ export function verifyList(verifier: Verifier, position: number, depth: number):
   if (afterAt !== 0) verifier.string(afterAt, 'List.after');
   const limitAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 4) : 0;
   if (limitAt < 0) verifier.badField('List.limit', position);
+  const startAt = 10 < vtableSize ? fieldPosition(bytes, position, vtable + 10, tableSize, 4) : 0;
+  if (startAt < 0) verifier.badField('List.start', position);
+  if (startAt !== 0) verifier.string(startAt, 'List.start');
+  const endAt = 12 < vtableSize ? fieldPosition(bytes, position, vtable + 12, tableSize, 4) : 0;
+  if (endAt < 0) verifier.badField('List.end', position);
+  if (endAt !== 0) verifier.string(endAt, 'List.end');
+  const reverseAt = 14 < vtableSize ? fieldPosition(bytes, position, vtable + 14, tableSize, 1) : 0;
+  if (reverseAt < 0) verifier.badField('List.reverse', position);
+  verifier.bool(reverseAt, 'List.reverse');
+  const withRecordsAt = 16 < vtableSize ? fieldPosition(bytes, position, vtable + 16, tableSize, 1) : 0;
+  if (withRecordsAt < 0) verifier.badField('List.with_records', position);
+  verifier.bool(withRecordsAt, 'List.with_records');
+  const includeDeletedAt = 18 < vtableSize ? fieldPosition(bytes, position, vtable + 18, tableSize, 1) : 0;
+  if (includeDeletedAt < 0) verifier.badField('List.include_deleted', position);
+  verifier.bool(includeDeletedAt, 'List.include_deleted');
 }
 
 /** Verifies the {@link ListItem} table at `position`, nested `depth` tables deep. */
@@ -313,6 +412,12 @@ export function verifyListResult(verifier: Verifier, position: number, depth: nu
   const nextAfterAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 4) : 0;
   if (nextAfterAt < 0) verifier.badField('ListResult.next_after', position);
   if (nextAfterAt !== 0) verifier.string(nextAfterAt, 'ListResult.next_after');
+  const recordsAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 4) : 0;
+  if (recordsAt < 0) verifier.badField('ListResult.records', position);
+  if (recordsAt !== 0) {
+    const start = verifier.vector(recordsAt, 4, 'ListResult.records');
+    for (let i = 0, n = verifier.vectorLength; i < n; i++) verifyRecord(verifier, verifier.target(start + 4 * i, 'ListResult.records'), depth + 1);
+  }
 }
 
 /** Verifies the {@link Merge} table at `position`, nested `depth` tables deep. */
@@ -341,6 +446,11 @@ export function verifyPatch(verifier: Verifier, position: number, depth: number)
   if (valueAt < 0) verifier.badField('Patch.value', position);
   verifier.present(valueAt, 'Patch.value', position);
   verifier.vector(valueAt, 1, 'Patch.value');
+  const ifAbsentAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 1) : 0;
+  if (ifAbsentAt < 0) verifier.badField('Patch.if_absent', position);
+  verifier.bool(ifAbsentAt, 'Patch.if_absent');
+  const ifHlcAt = 10 < vtableSize ? fieldPosition(bytes, position, vtable + 10, tableSize, 8) : 0;
+  if (ifHlcAt < 0) verifier.badField('Patch.if_hlc', position);
 }
 
 /** Verifies the {@link Ping} table at `position`, nested `depth` tables deep. */
@@ -379,6 +489,11 @@ export function verifyPut(verifier: Verifier, position: number, depth: number): 
   if (valueAt < 0) verifier.badField('Put.value', position);
   verifier.present(valueAt, 'Put.value', position);
   verifier.vector(valueAt, 1, 'Put.value');
+  const ifAbsentAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 1) : 0;
+  if (ifAbsentAt < 0) verifier.badField('Put.if_absent', position);
+  verifier.bool(ifAbsentAt, 'Put.if_absent');
+  const ifHlcAt = 10 < vtableSize ? fieldPosition(bytes, position, vtable + 10, tableSize, 8) : 0;
+  if (ifHlcAt < 0) verifier.badField('Put.if_hlc', position);
 }
 
 /** Verifies the {@link Record} table at `position`, nested `depth` tables deep. */
@@ -480,6 +595,8 @@ export function verifyResponse(verifier: Verifier, position: number, depth: numb
     verifier.present(bodyAt, 'Response.body', position);
     verifyResponseBody(verifier, bodyTag, verifier.target(bodyAt, 'Response.body'), depth + 1, 'Response.body');
   }
+  const oldestSeqAt = 14 < vtableSize ? fieldPosition(bytes, position, vtable + 14, tableSize, 8) : 0;
+  if (oldestSeqAt < 0) verifier.badField('Response.oldest_seq', position);
 }
 
 /** Verifies the {@link Stats} table at `position`, nested `depth` tables deep. */
@@ -510,6 +627,16 @@ export function verifyStatsResult(verifier: Verifier, position: number, depth: n
   const serverVersionAt = 18 < vtableSize ? fieldPosition(bytes, position, vtable + 18, tableSize, 4) : 0;
   if (serverVersionAt < 0) verifier.badField('StatsResult.server_version', position);
   if (serverVersionAt !== 0) verifier.string(serverVersionAt, 'StatsResult.server_version');
+  const seqAt = 20 < vtableSize ? fieldPosition(bytes, position, vtable + 20, tableSize, 8) : 0;
+  if (seqAt < 0) verifier.badField('StatsResult.seq', position);
+  const logEntriesAt = 22 < vtableSize ? fieldPosition(bytes, position, vtable + 22, tableSize, 8) : 0;
+  if (logEntriesAt < 0) verifier.badField('StatsResult.log_entries', position);
+  const logOldestSeqAt = 24 < vtableSize ? fieldPosition(bytes, position, vtable + 24, tableSize, 8) : 0;
+  if (logOldestSeqAt < 0) verifier.badField('StatsResult.log_oldest_seq', position);
+  const logBytesAt = 26 < vtableSize ? fieldPosition(bytes, position, vtable + 26, tableSize, 8) : 0;
+  if (logBytesAt < 0) verifier.badField('StatsResult.log_bytes', position);
+  const tombstonesPurgedAt = 28 < vtableSize ? fieldPosition(bytes, position, vtable + 28, tableSize, 8) : 0;
+  if (tombstonesPurgedAt < 0) verifier.badField('StatsResult.tombstones_purged', position);
 }
 
 /** Verifies the {@link Subscribe} table at `position`, nested `depth` tables deep. */
@@ -521,6 +648,11 @@ export function verifySubscribe(verifier: Verifier, position: number, depth: num
   const prefixAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 4) : 0;
   if (prefixAt < 0) verifier.badField('Subscribe.prefix', position);
   if (prefixAt !== 0) verifier.string(prefixAt, 'Subscribe.prefix');
+  const sinceAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 8) : 0;
+  if (sinceAt < 0) verifier.badField('Subscribe.since', position);
+  const resumeAt = 8 < vtableSize ? fieldPosition(bytes, position, vtable + 8, tableSize, 1) : 0;
+  if (resumeAt < 0) verifier.badField('Subscribe.resume', position);
+  verifier.bool(resumeAt, 'Subscribe.resume');
 }
 
 /** Verifies the {@link SubscribeResult} table at `position`, nested `depth` tables deep. */
@@ -531,6 +663,8 @@ export function verifySubscribeResult(verifier: Verifier, position: number, dept
   const tableSize = readU16(bytes, vtable + 2);
   const subscriptionIdAt = 4 < vtableSize ? fieldPosition(bytes, position, vtable + 4, tableSize, 8) : 0;
   if (subscriptionIdAt < 0) verifier.badField('SubscribeResult.subscription_id', position);
+  const seqAt = 6 < vtableSize ? fieldPosition(bytes, position, vtable + 6, tableSize, 8) : 0;
+  if (seqAt < 0) verifier.badField('SubscribeResult.seq', position);
 }
 
 /** Verifies the {@link Unsubscribe} table at `position`, nested `depth` tables deep. */

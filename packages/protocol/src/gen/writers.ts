@@ -3,7 +3,7 @@
 
 import type { FrameBuilder } from '../wire/frame-builder.ts';
 import { writeTableVector } from '../wire/writer.ts';
-import type { Batch, BatchOp, ClockEntry, Delete, Event, FieldState, Frame, Get, GetRecord, GetResult, Hello, HelloOk, List, ListItem, ListResult, Merge, Patch, Ping, Pong, Put, Record, RecordResult, Request, Response, Stats, StatsResult, Subscribe, SubscribeResult, Unsubscribe, WriteResult, Message, RequestBody, ResponseBody } from './types.ts';
+import type { Backup, BackupResult, Batch, BatchOp, ClockEntry, Count, CountResult, Delete, DeleteRange, Event, FieldState, Frame, Get, GetRecord, GetResult, Hello, HelloOk, List, ListItem, ListResult, Merge, Patch, Ping, Pong, Put, Record, RecordResult, Request, Response, Stats, StatsResult, Subscribe, SubscribeResult, Unsubscribe, WriteResult, Message, RequestBody, ResponseBody } from './types.ts';
 import { MessageTag, RequestBodyTag, ResponseBodyTag } from './types.ts';
 
 /** Writes the table a {@link Message} holds; returns its offset. */
@@ -31,6 +31,9 @@ export function writeRequestBody(builder: FrameBuilder, value: RequestBody): num
     case 'Merge': return writeMerge(builder, value.value);
     case 'Stats': return writeStats(builder, value.value);
     case 'Ping': return writePing(builder, value.value);
+    case 'Count': return writeCount(builder, value.value);
+    case 'DeleteRange': return writeDeleteRange(builder, value.value);
+    case 'Backup': return writeBackup(builder, value.value);
   }
 }
 
@@ -45,7 +48,26 @@ export function writeResponseBody(builder: FrameBuilder, value: ResponseBody): n
     case 'WriteResult': return writeWriteResult(builder, value.value);
     case 'StatsResult': return writeStatsResult(builder, value.value);
     case 'Pong': return writePong(builder, value.value);
+    case 'CountResult': return writeCountResult(builder, value.value);
+    case 'BackupResult': return writeBackupResult(builder, value.value);
   }
+}
+
+/** Writes a {@link Backup} table into `builder`; returns its offset. */
+export function writeBackup(builder: FrameBuilder, value: Backup): number {
+  const pathOffset = builder.createString(value.path);
+  builder.startObject(1);
+  builder.addFieldOffset(0, pathOffset, 0);
+  return builder.endObject();
+}
+
+/** Writes a {@link BackupResult} table into `builder`; returns its offset. */
+export function writeBackupResult(builder: FrameBuilder, value: BackupResult): number {
+  const pathOffset = value.path === undefined ? 0 : builder.createString(value.path);
+  builder.startObject(2);
+  builder.addFieldInt64(1, value.bytes, 0n);
+  builder.addFieldOffset(0, pathOffset, 0);
+  return builder.endObject();
 }
 
 /** Writes a {@link Batch} table into `builder`; returns its offset. */
@@ -60,9 +82,11 @@ export function writeBatch(builder: FrameBuilder, value: Batch): number {
 export function writeBatchOp(builder: FrameBuilder, value: BatchOp): number {
   const keyOffset = builder.createString(value.key);
   const valueOffset = value.value === undefined ? 0 : builder.createByteVector(value.value);
-  builder.startObject(3);
+  builder.startObject(5);
+  builder.addFieldInt64(4, (value.ifHlc ?? 0n), 0n);
   builder.addFieldOffset(2, valueOffset, 0);
   builder.addFieldOffset(1, keyOffset, 0);
+  builder.addFieldInt8(3, (value.ifAbsent ?? false) ? 1 : 0, 0);
   builder.addFieldInt8(0, value.kind, 0);
   return builder.endObject();
 }
@@ -76,11 +100,44 @@ export function writeClockEntry(builder: FrameBuilder, value: ClockEntry): numbe
   return builder.endObject();
 }
 
+/** Writes a {@link Count} table into `builder`; returns its offset. */
+export function writeCount(builder: FrameBuilder, value: Count): number {
+  const prefixOffset = value.prefix === undefined ? 0 : builder.createString(value.prefix);
+  const startOffset = value.start === undefined ? 0 : builder.createString(value.start);
+  const endOffset = value.end === undefined ? 0 : builder.createString(value.end);
+  builder.startObject(3);
+  builder.addFieldOffset(2, endOffset, 0);
+  builder.addFieldOffset(1, startOffset, 0);
+  builder.addFieldOffset(0, prefixOffset, 0);
+  return builder.endObject();
+}
+
+/** Writes a {@link CountResult} table into `builder`; returns its offset. */
+export function writeCountResult(builder: FrameBuilder, value: CountResult): number {
+  builder.startObject(1);
+  builder.addFieldInt64(0, value.count, 0n);
+  return builder.endObject();
+}
+
 /** Writes a {@link Delete} table into `builder`; returns its offset. */
 export function writeDelete(builder: FrameBuilder, value: Delete): number {
   const keyOffset = builder.createString(value.key);
-  builder.startObject(1);
+  builder.startObject(3);
+  builder.addFieldInt64(2, (value.ifHlc ?? 0n), 0n);
   builder.addFieldOffset(0, keyOffset, 0);
+  builder.addFieldInt8(1, (value.ifAbsent ?? false) ? 1 : 0, 0);
+  return builder.endObject();
+}
+
+/** Writes a {@link DeleteRange} table into `builder`; returns its offset. */
+export function writeDeleteRange(builder: FrameBuilder, value: DeleteRange): number {
+  const prefixOffset = value.prefix === undefined ? 0 : builder.createString(value.prefix);
+  const startOffset = value.start === undefined ? 0 : builder.createString(value.start);
+  const endOffset = value.end === undefined ? 0 : builder.createString(value.end);
+  builder.startObject(3);
+  builder.addFieldOffset(2, endOffset, 0);
+  builder.addFieldOffset(1, startOffset, 0);
+  builder.addFieldOffset(0, prefixOffset, 0);
   return builder.endObject();
 }
 
@@ -182,10 +239,17 @@ export function writeHelloOk(builder: FrameBuilder, value: HelloOk): number {
 export function writeList(builder: FrameBuilder, value: List): number {
   const prefixOffset = value.prefix === undefined ? 0 : builder.createString(value.prefix);
   const afterOffset = value.after === undefined ? 0 : builder.createString(value.after);
-  builder.startObject(3);
+  const startOffset = value.start === undefined ? 0 : builder.createString(value.start);
+  const endOffset = value.end === undefined ? 0 : builder.createString(value.end);
+  builder.startObject(8);
+  builder.addFieldOffset(4, endOffset, 0);
+  builder.addFieldOffset(3, startOffset, 0);
   builder.addFieldInt32(2, value.limit, 0);
   builder.addFieldOffset(1, afterOffset, 0);
   builder.addFieldOffset(0, prefixOffset, 0);
+  builder.addFieldInt8(7, (value.includeDeleted ?? false) ? 1 : 0, 0);
+  builder.addFieldInt8(6, (value.withRecords ?? false) ? 1 : 0, 0);
+  builder.addFieldInt8(5, (value.reverse ?? false) ? 1 : 0, 0);
   return builder.endObject();
 }
 
@@ -203,7 +267,9 @@ export function writeListItem(builder: FrameBuilder, value: ListItem): number {
 export function writeListResult(builder: FrameBuilder, value: ListResult): number {
   const itemsOffset = value.items === undefined ? 0 : writeTableVector(builder, value.items, writeListItem);
   const nextAfterOffset = value.nextAfter === undefined ? 0 : builder.createString(value.nextAfter);
-  builder.startObject(2);
+  const recordsOffset = value.records === undefined ? 0 : writeTableVector(builder, value.records, writeRecord);
+  builder.startObject(3);
+  builder.addFieldOffset(2, recordsOffset, 0);
   builder.addFieldOffset(1, nextAfterOffset, 0);
   builder.addFieldOffset(0, itemsOffset, 0);
   return builder.endObject();
@@ -221,9 +287,11 @@ export function writeMerge(builder: FrameBuilder, value: Merge): number {
 export function writePatch(builder: FrameBuilder, value: Patch): number {
   const keyOffset = builder.createString(value.key);
   const valueOffset = builder.createByteVector(value.value);
-  builder.startObject(2);
+  builder.startObject(4);
+  builder.addFieldInt64(3, (value.ifHlc ?? 0n), 0n);
   builder.addFieldOffset(1, valueOffset, 0);
   builder.addFieldOffset(0, keyOffset, 0);
+  builder.addFieldInt8(2, (value.ifAbsent ?? false) ? 1 : 0, 0);
   return builder.endObject();
 }
 
@@ -247,9 +315,11 @@ export function writePong(builder: FrameBuilder, value: Pong): number {
 export function writePut(builder: FrameBuilder, value: Put): number {
   const keyOffset = builder.createString(value.key);
   const valueOffset = builder.createByteVector(value.value);
-  builder.startObject(2);
+  builder.startObject(4);
+  builder.addFieldInt64(3, (value.ifHlc ?? 0n), 0n);
   builder.addFieldOffset(1, valueOffset, 0);
   builder.addFieldOffset(0, keyOffset, 0);
+  builder.addFieldInt8(2, (value.ifAbsent ?? false) ? 1 : 0, 0);
   return builder.endObject();
 }
 
@@ -296,7 +366,8 @@ export function writeRequest(builder: FrameBuilder, value: Request): number {
 export function writeResponse(builder: FrameBuilder, value: Response): number {
   const messageOffset = value.message === undefined ? 0 : builder.createString(value.message);
   const bodyOffset = value.body === undefined ? 0 : writeResponseBody(builder, value.body);
-  builder.startObject(5);
+  builder.startObject(6);
+  builder.addFieldInt64(5, (value.oldestSeq ?? 0n), 0n);
   builder.addFieldInt64(0, value.id, 0n);
   builder.addFieldOffset(4, bodyOffset, 0);
   builder.addFieldOffset(2, messageOffset, 0);
@@ -314,7 +385,12 @@ export function writeStats(builder: FrameBuilder, _value: Stats): number {
 /** Writes a {@link StatsResult} table into `builder`; returns its offset. */
 export function writeStatsResult(builder: FrameBuilder, value: StatsResult): number {
   const serverVersionOffset = value.serverVersion === undefined ? 0 : builder.createString(value.serverVersion);
-  builder.startObject(8);
+  builder.startObject(13);
+  builder.addFieldInt64(12, (value.tombstonesPurged ?? 0n), 0n);
+  builder.addFieldInt64(11, (value.logBytes ?? 0n), 0n);
+  builder.addFieldInt64(10, (value.logOldestSeq ?? 0n), 0n);
+  builder.addFieldInt64(9, (value.logEntries ?? 0n), 0n);
+  builder.addFieldInt64(8, (value.seq ?? 0n), 0n);
   builder.addFieldInt64(6, value.uptimeMs, 0n);
   builder.addFieldInt64(5, value.requests, 0n);
   builder.addFieldInt64(2, value.storeBytes, 0n);
@@ -329,14 +405,17 @@ export function writeStatsResult(builder: FrameBuilder, value: StatsResult): num
 /** Writes a {@link Subscribe} table into `builder`; returns its offset. */
 export function writeSubscribe(builder: FrameBuilder, value: Subscribe): number {
   const prefixOffset = value.prefix === undefined ? 0 : builder.createString(value.prefix);
-  builder.startObject(1);
+  builder.startObject(3);
+  builder.addFieldInt64(1, (value.since ?? 0n), 0n);
   builder.addFieldOffset(0, prefixOffset, 0);
+  builder.addFieldInt8(2, (value.resume ?? false) ? 1 : 0, 0);
   return builder.endObject();
 }
 
 /** Writes a {@link SubscribeResult} table into `builder`; returns its offset. */
 export function writeSubscribeResult(builder: FrameBuilder, value: SubscribeResult): number {
-  builder.startObject(1);
+  builder.startObject(2);
+  builder.addFieldInt64(1, (value.seq ?? 0n), 0n);
   builder.addFieldInt64(0, value.subscriptionId, 0n);
   return builder.endObject();
 }
