@@ -38,6 +38,8 @@ export interface FieldDescriptor {
   readonly required: boolean;
   /** Default of a scalar field. */
   readonly defaultValue: number;
+  /** The protocol version that added the field, when after 1 (spec/versioning.md rule 5). */
+  readonly since?: number;
 }
 
 /** A table, its fields in field-id order. */

@@ -70,7 +70,8 @@ export function toFlatcJson(
 /**
  * Converts flatc's JSON form of table `tableName` (the root table by default) into the object
  * our decoders produce: camelCase keys, 64-bit integers as `bigint`, byte vectors as
- * `Uint8Array`, absent scalars as their defaults, absent optional fields as `undefined`.
+ * `Uint8Array`, absent scalars as their defaults (those added after version 1 as `undefined`, default or not),
+ * absent optional fields as `undefined`.
  */
 export function fromFlatcJson(
   json: FlatcJson,
@@ -84,9 +85,12 @@ export function fromFlatcJson(
   for (const field of table.fields) {
     const v = json[field.name];
     const type = field.type;
-    if (v === undefined || v === null) {
+    // A scalar added after version 1 reads as undefined when absent or default, as the
+    // readers give it.
+    const later = type.kind === 'scalar' && field.since !== undefined;
+    if (v === undefined || v === null || (later && isDefault(field, v))) {
       out[field.tsName] =
-        type.kind === 'scalar' ? scalarFromJson(field, field.defaultValue) : undefined;
+        type.kind === 'scalar' && !later ? scalarFromJson(field, field.defaultValue) : undefined;
       continue;
     }
     switch (type.kind) {

@@ -258,12 +258,12 @@ export class ServerSession {
         return;
       }
     }
-    // Rule 5 of spec/versioning.md: a request newer than the session's version is refused.
+    // Rule 5 of spec/versioning.md: a request newer than the session's version is refused, and
+    // the session goes on (the frame itself is valid).
     const tooNew = versionRefusal(
       request.body.type,
       requestVersion(request.body.type),
       this.protocolVersion,
-      ErrorCode.Malformed,
     );
     if (tooNew) {
       this.sendError(request.id, tooNew);

@@ -17,6 +17,7 @@ export function emitDescriptors(file: GeneratedFile, model: SchemaModel): void {
           type: f.type,
           required: f.required,
           defaultValue: f.defaultValue,
+          ...(f.since > 1 ? { since: f.since } : {}),
         })),
       },
     ]),

@@ -108,6 +108,16 @@ function readExpression(field: FieldModel, slotVar: (slot: number) => string): s
   switch (type.kind) {
     case 'scalar': {
       const raw = scalarRead(type.scalar, at);
+      if (isLaterScalar(field)) {
+        // Absent and default read alike (undefined), so decode → encode → decode is stable:
+        // writers leave a default out.
+        if (field.defaultValue !== 0)
+          throw new Error(`${field.name}: a later scalar defaults to 0`);
+        const zero = type.scalar === 'int64' || type.scalar === 'uint64' ? '0n' : '0';
+        const value = type.scalar === 'bool' ? 'true' : raw;
+        const typed = type.enumName ? `(${value} as ${type.enumName})` : value;
+        return `${o} === 0 || ${raw} === ${zero} ? undefined : ${typed}`;
+      }
       const value = type.scalar === 'bool' ? `${raw} !== 0` : raw;
       return orAbsent(type.enumName ? `(${value} as ${type.enumName})` : value);
     }

@@ -310,7 +310,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "if_hlc",
@@ -320,7 +321,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -415,7 +417,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "if_hlc",
@@ -425,7 +428,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -830,7 +834,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "kind": "string"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "end",
@@ -839,7 +844,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "kind": "string"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "reverse",
@@ -849,7 +855,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "with_records",
@@ -859,7 +866,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "include_deleted",
@@ -869,7 +877,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -932,7 +941,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             }
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -980,7 +990,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "if_hlc",
@@ -990,7 +1001,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -1051,7 +1063,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "if_hlc",
@@ -1061,7 +1074,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -1253,7 +1267,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -1351,7 +1366,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "log_entries",
@@ -1361,7 +1377,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "log_oldest_seq",
@@ -1371,7 +1388,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "log_bytes",
@@ -1381,7 +1399,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "tombstones_purged",
@@ -1391,7 +1410,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -1415,7 +1435,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         },
         {
           "name": "resume",
@@ -1425,7 +1446,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "bool"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },
@@ -1450,7 +1472,8 @@ export const schemaDescriptor: SchemaDescriptor = {
             "scalar": "uint64"
           },
           "required": false,
-          "defaultValue": 0
+          "defaultValue": 0,
+          "since": 2
         }
       ]
     },

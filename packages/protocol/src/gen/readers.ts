@@ -101,8 +101,8 @@ export function readBatchOp(reader: WireReader, position: number): BatchOp {
     kind: o4 === 0 ? 0 : (reader.u8(position + o4) as BatchOpKind),
     key: reader.string(position + o6),
     value: o8 === 0 ? undefined : reader.byteVector(position + o8),
-    ifAbsent: o10 === 0 ? undefined : reader.u8(position + o10) !== 0,
-    ifHlc: o12 === 0 ? undefined : reader.u64(position + o12),
+    ifAbsent: o10 === 0 || reader.u8(position + o10) === 0 ? undefined : true,
+    ifHlc: o12 === 0 || reader.u64(position + o12) === 0n ? undefined : reader.u64(position + o12),
   };
 }
 
@@ -151,8 +151,8 @@ export function readDelete(reader: WireReader, position: number): Delete {
   const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
   return {
     key: reader.string(position + o4),
-    ifAbsent: o6 === 0 ? undefined : reader.u8(position + o6) !== 0,
-    ifHlc: o8 === 0 ? undefined : reader.u64(position + o8),
+    ifAbsent: o6 === 0 || reader.u8(position + o6) === 0 ? undefined : true,
+    ifHlc: o8 === 0 || reader.u64(position + o8) === 0n ? undefined : reader.u64(position + o8),
   };
 }
 
@@ -313,9 +313,9 @@ export function readList(reader: WireReader, position: number): List {
     limit: o8 === 0 ? 0 : reader.u32(position + o8),
     start: o10 === 0 ? undefined : reader.string(position + o10),
     end: o12 === 0 ? undefined : reader.string(position + o12),
-    reverse: o14 === 0 ? undefined : reader.u8(position + o14) !== 0,
-    withRecords: o16 === 0 ? undefined : reader.u8(position + o16) !== 0,
-    includeDeleted: o18 === 0 ? undefined : reader.u8(position + o18) !== 0,
+    reverse: o14 === 0 || reader.u8(position + o14) === 0 ? undefined : true,
+    withRecords: o16 === 0 || reader.u8(position + o16) === 0 ? undefined : true,
+    includeDeleted: o18 === 0 || reader.u8(position + o18) === 0 ? undefined : true,
   };
 }
 
@@ -366,8 +366,8 @@ export function readPatch(reader: WireReader, position: number): Patch {
   return {
     key: reader.string(position + o4),
     value: reader.byteVector(position + o6),
-    ifAbsent: o8 === 0 ? undefined : reader.u8(position + o8) !== 0,
-    ifHlc: o10 === 0 ? undefined : reader.u64(position + o10),
+    ifAbsent: o8 === 0 || reader.u8(position + o8) === 0 ? undefined : true,
+    ifHlc: o10 === 0 || reader.u64(position + o10) === 0n ? undefined : reader.u64(position + o10),
   };
 }
 
@@ -402,8 +402,8 @@ export function readPut(reader: WireReader, position: number): Put {
   return {
     key: reader.string(position + o4),
     value: reader.byteVector(position + o6),
-    ifAbsent: o8 === 0 ? undefined : reader.u8(position + o8) !== 0,
-    ifHlc: o10 === 0 ? undefined : reader.u64(position + o10),
+    ifAbsent: o8 === 0 || reader.u8(position + o8) === 0 ? undefined : true,
+    ifHlc: o10 === 0 || reader.u64(position + o10) === 0n ? undefined : reader.u64(position + o10),
   };
 }
 
@@ -471,7 +471,7 @@ export function readResponse(reader: WireReader, position: number): Response {
     code: o6 === 0 ? 0 : (reader.u16(position + o6) as ErrorCode),
     message: o8 === 0 ? undefined : reader.string(position + o8),
     body: o12 === 0 ? undefined : readResponseBody(reader, reader.u8(position + o10), reader.indirect(position + o12)),
-    oldestSeq: o14 === 0 ? undefined : reader.u64(position + o14),
+    oldestSeq: o14 === 0 || reader.u64(position + o14) === 0n ? undefined : reader.u64(position + o14),
   };
 }
 
@@ -506,11 +506,11 @@ export function readStatsResult(reader: WireReader, position: number): StatsResu
     requests: o14 === 0 ? 0n : reader.u64(position + o14),
     uptimeMs: o16 === 0 ? 0n : reader.u64(position + o16),
     serverVersion: o18 === 0 ? undefined : reader.string(position + o18),
-    seq: o20 === 0 ? undefined : reader.u64(position + o20),
-    logEntries: o22 === 0 ? undefined : reader.u64(position + o22),
-    logOldestSeq: o24 === 0 ? undefined : reader.u64(position + o24),
-    logBytes: o26 === 0 ? undefined : reader.u64(position + o26),
-    tombstonesPurged: o28 === 0 ? undefined : reader.u64(position + o28),
+    seq: o20 === 0 || reader.u64(position + o20) === 0n ? undefined : reader.u64(position + o20),
+    logEntries: o22 === 0 || reader.u64(position + o22) === 0n ? undefined : reader.u64(position + o22),
+    logOldestSeq: o24 === 0 || reader.u64(position + o24) === 0n ? undefined : reader.u64(position + o24),
+    logBytes: o26 === 0 || reader.u64(position + o26) === 0n ? undefined : reader.u64(position + o26),
+    tombstonesPurged: o28 === 0 || reader.u64(position + o28) === 0n ? undefined : reader.u64(position + o28),
   };
 }
 
@@ -523,8 +523,8 @@ export function readSubscribe(reader: WireReader, position: number): Subscribe {
   const o8 = 8 < vtableSize ? reader.u16(vtable + 8) : 0;
   return {
     prefix: o4 === 0 ? undefined : reader.string(position + o4),
-    since: o6 === 0 ? undefined : reader.u64(position + o6),
-    resume: o8 === 0 ? undefined : reader.u8(position + o8) !== 0,
+    since: o6 === 0 || reader.u64(position + o6) === 0n ? undefined : reader.u64(position + o6),
+    resume: o8 === 0 || reader.u8(position + o8) === 0 ? undefined : true,
   };
 }
 
@@ -536,7 +536,7 @@ export function readSubscribeResult(reader: WireReader, position: number): Subsc
   const o6 = 6 < vtableSize ? reader.u16(vtable + 6) : 0;
   return {
     subscriptionId: o4 === 0 ? 0n : reader.u64(position + o4),
-    seq: o6 === 0 ? undefined : reader.u64(position + o6),
+    seq: o6 === 0 || reader.u64(position + o6) === 0n ? undefined : reader.u64(position + o6),
   };
 }
 
