@@ -58,6 +58,12 @@ function bindKernel32() {
     convertSecurityDescriptorToString: advapi32.func(
       'int ConvertSecurityDescriptorToStringSecurityDescriptorW(void *descriptor, uint32_t revision, uint32_t info, void *out, void *length)',
     ),
+    getNamedSecurityInfo: advapi32.func(
+      'uint32_t GetNamedSecurityInfoW(str16 name, int objectType, uint32_t info, void *owner, void *group, void *dacl, void *sacl, void *descriptor)',
+    ),
+    setFileSecurity: advapi32.func(
+      'int SetFileSecurityW(str16 name, uint32_t info, void *descriptor)',
+    ),
   };
 }
 
@@ -127,6 +133,9 @@ export const nodeKernel32: Kernel32Calls = {
     Number(fn.getSecurityInfo(h, objectType, info, null, null, null, null, out)),
   convertSecurityDescriptorToString: (sd, info, out) =>
     Number(fn.convertSecurityDescriptorToString(sd, 1, info, out, null)),
+  getNamedSecurityInfo: (path, objectType, info, out) =>
+    Number(fn.getNamedSecurityInfo(path, objectType, info, null, null, null, null, out)),
+  setFileSecurity: (path, info, descriptor) => Number(fn.setFileSecurity(path, info, descriptor)),
   localFree: (memory) => handle(fn.localFree(memory)),
   lstrlenW: (text) => Number(fn.lstrlenW(text)),
   rtlMoveMemory: (destination, source, bytes) => {

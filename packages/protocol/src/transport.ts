@@ -93,6 +93,13 @@ export {
 } from './windows/windows-names.ts';
 export { windowsError, windowsErrorCode, windowsErrorName } from './windows/windows-os-error.ts';
 export {
+  pathSddl,
+  privatePathSddl,
+  type StorePathKind,
+  type WindowsPathPrivacy,
+  windowsPathPrivacy,
+} from './windows/windows-path-privacy.ts';
+export {
   type WindowsHost,
   type WindowsPlatformOptions,
   windowsPlatform,

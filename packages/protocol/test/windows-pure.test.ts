@@ -11,6 +11,7 @@ import {
   locatorName,
   newInstanceTag,
   parseLocator,
+  privatePathSddl,
   privateSddl,
   sddlProblem,
   segmentName,
@@ -71,6 +72,24 @@ describe('Windows security descriptors', () => {
     expect(sddlProblem(`O:${sid}`, sid)).toMatch(/no DACL/);
     expect(sddlProblem(`O:${sid}D:(A;;GA;;;${sid})(A;;GR;;;WD)`, sid)).toMatch(/grants WD/);
     expect(sddlProblem(`O:${sid}D:(A;;GA;;;${sid})(A;;GA;;;${other})`, sid)).toMatch(/grants S-1/);
+  });
+});
+
+describe('Windows store paths', () => {
+  it('gives the store a protected DACL for the user alone, inherited by what it holds', () => {
+    expect(privatePathSddl(sid, 'data directory')).toBe(`D:P(A;OICI;FA;;;${sid})`);
+    expect(privatePathSddl(sid, 'store file')).toBe(`D:P(A;;FA;;;${sid})`);
+  });
+
+  it('lets SYSTEM and Administrators in when asked, and skips inherit-only ACEs', () => {
+    // As Wine reports a directory the store made private (derived from its mode).
+    const wine = `O:${sid}D:(A;OICI;FA;;;SY)(A;OICI;FA;;;${sid})`;
+    expect(sddlProblem(wine, sid, ['SY', 'BA'])).toBeUndefined();
+    expect(sddlProblem(wine, sid)).toMatch(/grants SY/);
+    expect(sddlProblem(`O:${sid}D:P(A;OICI;FA;;;${sid})(A;OICIIO;GA;;;CO)`, sid)).toBeUndefined();
+    // Everyone may read: what Wine shows for a directory of mode 0755.
+    const shared = `O:${sid}D:(A;OICI;FA;;;SY)(A;OICI;FA;;;${sid})(A;OICI;0x1200a9;;;WD)`;
+    expect(sddlProblem(shared, sid, ['SY', 'BA'])).toMatch(/grants WD/);
   });
 });
 

@@ -20,7 +20,7 @@ import {
   SlotWord,
   SpillBuffers,
 } from '@pluresdb-ipc/protocol/transport';
-import { openStore, type Store } from '@pluresdb-ipc/store';
+import { openStore, type PathPrivacy, type Store } from '@pluresdb-ipc/store';
 import { channelLayout } from './channel-layout.ts';
 import { createChannelSegment, refuseTakenChannel } from './channel-segment.ts';
 import { ClientLiveness } from './client-liveness.ts';
@@ -36,6 +36,7 @@ import { ServerSession } from './server-session.ts';
 import { QUIET_WAKE_MS, ServingLoop } from './serving-loop.ts';
 import { SERVER_PROTOCOL } from './session-terms.ts';
 import { withStoreOpenWatchdog } from './store-open-watchdog.ts';
+import { storePathPrivacy } from './store-privacy.ts';
 import { WriteFailureLog } from './write-failure-log.ts';
 
 /** How often the server checks that its clients still run. */
@@ -122,6 +123,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
           writemap: resolved.writemap,
           fixPermissions: resolved.fixPermissions,
           maxValueBytes: resolved.maxValueBytes,
+          ...privacyOption(),
         }),
       resolved.dataDir,
       resolved.storeOpenTimeoutMs,
@@ -311,4 +313,10 @@ export class IpcServer extends ServingLoop implements ServerCore {
       await new Promise<void>((resolve) => this.platform.setTimer(resolve, 1, true));
     }
   }
+}
+
+/** The store's `pathPrivacy` option, present only where this system needs one (Windows). */
+function privacyOption(): { pathPrivacy?: PathPrivacy } {
+  const pathPrivacy = storePathPrivacy();
+  return pathPrivacy === undefined ? {} : { pathPrivacy };
 }

@@ -15,6 +15,7 @@ import { FORMAT_VERSION } from './limits.ts';
 import { checkLmdbFile } from './lmdb-file-check.ts';
 import { makeDirectories } from './make-directories.ts';
 import { newOwner, type Owner, openDirectories, ownerAlive, parseOwner } from './owner-lock.ts';
+import type { PathPrivacy } from './path-privacy.ts';
 import { invalidArgument, storeError } from './store-errors.ts';
 import type { Durability } from './types.ts';
 
@@ -59,10 +60,11 @@ export async function openDataDir(
   durability: Durability,
   writemap: boolean,
   fixPermissions = false,
+  privacy?: PathPrivacy,
 ): Promise<DataDir> {
   if (typeof path !== 'string' || path === '')
     throw invalidArgument('path must be a non-empty string');
-  const { dir, tightened } = prepareDirectory(resolve(path), fixPermissions);
+  const { dir, tightened } = prepareDirectory(resolve(path), fixPermissions, privacy);
   const file = join(dir, DATA_FILE);
   const registry = openDirectories();
   if (registry.has(dir)) {
@@ -79,7 +81,7 @@ export async function openDataDir(
     if (writemap && existing) await inspectReadOnly(file, dir);
     const env = openEnvironment(file, dir, durability, writemap);
     try {
-      makePrivate(unborn);
+      makePrivate(unborn, privacy);
       return { ...claim(env, dir, file), tightened };
     } catch (error) {
       void env.close();
@@ -155,8 +157,10 @@ async function inspectReadOnly(file: string, dir: string): Promise<void> {
 function prepareDirectory(
   dir: string,
   fixPermissions: boolean,
+  privacy: PathPrivacy | undefined,
 ): { dir: string; tightened: string[] } {
-  makeDirectories(dir);
+  // makeDirectories gives POSIX modes; another system's form is applied to what it created.
+  for (const created of makeDirectories(dir)) privacy?.make(created, 'data directory');
   const file = join(dir, DATA_FILE);
   try {
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
@@ -170,10 +174,11 @@ function prepareDirectory(
   }
   // After the access checks: a directory this user cannot write is StoreReadOnly, whoever
   // owns it; one it can write is refused unless it is its own and private.
+  const check = privacy?.check ?? checkPrivate;
   const tightened = [
-    checkPrivate(dir, 'data directory', fixPermissions),
-    checkPrivate(file, 'store file', fixPermissions),
-    checkPrivate(join(dir, LOCK_FILE), 'store file', fixPermissions),
+    check(dir, 'data directory', fixPermissions),
+    check(file, 'store file', fixPermissions),
+    check(join(dir, LOCK_FILE), 'store file', fixPermissions),
   ].filter((line) => line !== undefined);
   try {
     return { dir: realpathSync(dir), tightened };
@@ -182,8 +187,12 @@ function prepareDirectory(
   }
 }
 
-// The files LMDB just created: 0600 exactly (see lmdbFileMode).
-function makePrivate(created: readonly string[]): void {
+// The files LMDB just created: 0600 exactly (see lmdbFileMode), or the caller's form.
+function makePrivate(created: readonly string[], privacy: PathPrivacy | undefined): void {
+  if (privacy !== undefined) {
+    for (const path of created) privacy.make(path, 'store file');
+    return;
+  }
   // Windows has no POSIX modes (chmod only toggles read-only, and fails with EBUSY on a file
   // LMDB holds open): there the files take the data directory's ACL (spec/crdt.md#permissions).
   if (process.platform === 'win32') return;

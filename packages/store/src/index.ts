@@ -1,5 +1,6 @@
 // Public API of @pluresdb-ipc/store: a CRDT document store on LMDB (spec/crdt.md).
 
+export type { PrivateKind } from './data-dir-permissions.ts';
 export { HybridClock, hlcCounter, hlcMs, MAX_HLC_COUNTER, MAX_HLC_MS, packHlc } from './hlc.ts';
 export {
   DEFAULT_LIST_LIMIT,
@@ -17,5 +18,6 @@ export {
   isLmdbCommitFailure,
   surviveOrphanedCommitFailures,
 } from './orphaned-commit-failure.ts';
+export type { PathPrivacy } from './path-privacy.ts';
 export { type GetRecordOptions, Store } from './store.ts';
 export type * from './types.ts';

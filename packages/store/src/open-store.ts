@@ -42,7 +42,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const fixPermissions = options.fixPermissions ?? false;
   if (typeof fixPermissions !== 'boolean')
     throw invalidArgument('fixPermissions must be a boolean');
-  const data = await openDataDir(options.path, durability, writemap, fixPermissions);
+  const data = await openDataDir(
+    options.path,
+    durability,
+    writemap,
+    fixPermissions,
+    options.pathPrivacy,
+  );
   try {
     let checkpoint: ReturnType<typeof parseCheckpoint>;
     try {

@@ -2,6 +2,7 @@
 // FieldState) so the server passes records between the store and the wire unchanged.
 import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol/messages';
 import type { JsonObject } from './json-input.ts';
+import type { PathPrivacy } from './path-privacy.ts';
 
 export type { JsonObject, JsonValue } from './json-input.ts';
 export type { ClockEntry, FieldState };
@@ -40,6 +41,12 @@ export interface StoreOptions {
    * Default false.
    */
   readonly fixPermissions?: boolean;
+  /**
+   * How the directory and its files are kept private, when not with POSIX modes: on Windows the
+   * server passes ACLs (`windowsPathPrivacy` of @pluresdb-ipc/protocol/transport). Default:
+   * POSIX modes; on Windows without it, the directory keeps the ACL it inherits.
+   */
+  readonly pathPrivacy?: PathPrivacy;
   /** Largest record data (its JSON), in bytes; default 16 MiB. */
   readonly maxValueBytes?: number;
   /** How far ahead of the local wall clock a merged HLC may be, in ms; default one hour. */

@@ -79,6 +79,18 @@ export interface Kernel32Calls {
    * the string with LocalFree).
    */
   convertSecurityDescriptorToString(sd: bigint, info: number, out: BigUint64Array): number;
+  /**
+   * `GetNamedSecurityInfoW(path, objectType, info, NULL, NULL, NULL, NULL, &out[0])`: the error
+   * code itself (0 on success); free the descriptor with LocalFree. Bound where a store runs
+   * (the Node server); absent elsewhere.
+   */
+  readonly getNamedSecurityInfo?:
+    | ((path: string, objectType: number, info: number, out: BigUint64Array) => number)
+    | undefined;
+  /** `SetFileSecurityW(path, info, descriptor)`: nonzero on success. Bound as above. */
+  readonly setFileSecurity?:
+    | ((path: string, info: number, descriptor: bigint) => number)
+    | undefined;
   /** `LocalFree(memory)`. */
   localFree(memory: bigint): bigint;
   /** `lstrlenW(text)`: UTF-16 units before the NUL. */
@@ -99,6 +111,9 @@ export const win32 = {
   TOKEN_QUERY: 0x0008,
   TokenUser: 1,
   SE_KERNEL_OBJECT: 6,
+  SE_FILE_OBJECT: 1,
+  /** Set with a DACL: the object stops inheriting ACEs from its parent. */
+  PROTECTED_DACL_SECURITY_INFORMATION: 0x80000000,
   OWNER_SECURITY_INFORMATION: 0x1,
   DACL_SECURITY_INFORMATION: 0x4,
   WAIT_OBJECT_0: 0,

@@ -28,9 +28,14 @@ export function windowsUserId(sid: string): number {
 /**
  * Why an object's descriptor (as SDDL, owner and DACL parts) does not make it private to
  * `sid`, or undefined when it does: the owner must be `sid`, the DACL present, and every
- * allow ACE must name `sid` (deny ACEs take rights away and are harmless).
+ * allow ACE must name `sid` or one of `alsoAllowed` (deny ACEs take rights away and are
+ * harmless; inherit-only ACEs apply to children only, which are checked themselves).
  */
-export function sddlProblem(sddl: string, sid: string): string | undefined {
+export function sddlProblem(
+  sddl: string,
+  sid: string,
+  alsoAllowed: readonly string[] = [],
+): string | undefined {
   const owner = /O:([^:()]+?)(?=[GDS]:|$)/.exec(sddl)?.[1];
   if (owner !== sid) return `its owner is ${owner ?? 'unknown'}, not ${sid}`;
   const dacl = /D:([^:]*?)(?=S:|$)/.exec(sddl)?.[1];
@@ -42,7 +47,9 @@ export function sddlProblem(sddl: string, sid: string): string | undefined {
     const type = fields[0];
     const trustee = fields[5];
     if (type === 'D' || type === 'OD') continue;
-    if (trustee !== sid) return `its DACL grants ${trustee ?? '?'} access (${ace})`;
+    if (fields[1]?.includes('IO')) continue;
+    if (trustee !== sid && !alsoAllowed.includes(trustee ?? ''))
+      return `its DACL grants ${trustee ?? '?'} access (${ace})`;
   }
   return undefined;
 }

@@ -2,7 +2,8 @@
 // slot is freed (spec/transport.md#liveness), a hostile client's garbage frames leave the
 // server serving (the Linux suite's own fixture, packages/server-node/test/fixtures/
 // hostile-client.ts), and a segment whose descriptor is not private is refused
-// (PermissionDenied, the owner check: spec/transport.md#windows).
+// (PermissionDenied, the owner check: spec/transport.md#windows); the store's ACLs
+// (store-privacy.ts).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { ErrorCode } from '@pluresdb-ipc/protocol';
 import { currentUserSid, locatorName, segmentName, win32 } from '@pluresdb-ipc/protocol/transport';
 import { freshChannel, ServerHandle } from '../../../../conformance/src/harness/server-control.ts';
 import type { ResultGroup } from '../lane-results.ts';
+import { storePrivacy } from './store-privacy.ts';
 import { timed } from './timed.ts';
 
 /** The longest a killed client's slot may stay taken: spec/transport.md#liveness. */
@@ -58,6 +60,14 @@ export async function laneChecks(
   progress();
   group.results.push(
     await timed('a segment other users may open is refused (PermissionDenied)', 60_000, owner),
+  );
+  progress();
+  group.results.push(
+    await timed(
+      'the data directory and its files are private to the user (ACLs)',
+      120_000,
+      storePrivacy,
+    ),
   );
   progress();
 }
