@@ -17,5 +17,5 @@ export {
   isLmdbCommitFailure,
   surviveOrphanedCommitFailures,
 } from './orphaned-commit-failure.ts';
-export { type GetRecordOptions, Store } from './store.ts';
+export { type GetRecordOptions, Store, type WriteOptions } from './store.ts';
 export type * from './types.ts';
