@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('operations', () => {
   it('negotiates the session terms', () => {
-    expect(client.terms?.protocolVersion).toBe(1);
+    expect(client.terms?.protocolVersion).toBe(2);
     expect(client.terms?.serverPid).toBe(server.pid);
     expect(client.terms?.maxValueBytes).toBe(64n * 1024n * 1024n);
   });
