@@ -354,6 +354,15 @@ export class CommitQueue {
     this.#drain();
   }
 
+  /**
+   * Resolves once nothing is left: no range delete pending, nothing queued behind one, every
+   * issued write acknowledged or failed (what closing waits for).
+   */
+  async drained(): Promise<void> {
+    while (this.#gated > 0) await this.#gate;
+    await this.idle();
+  }
+
   /** Resolves once every issued write has been acknowledged or failed. */
   idle(): Promise<void> {
     if (this.#head === this.#issued.length) return Promise.resolve();

@@ -320,7 +320,7 @@ export class Store {
   close(): Promise<void> {
     this.#closed = true;
     this.#closing ??= (async () => {
-      await this.#parts.queue.idle();
+      await this.#parts.queue.drained();
       this.#parts.feed.clear();
       const queue = this.#parts.queue;
       // After a failed commit the queue's state may be ahead of the disk: keep the old checkpoint.

@@ -162,3 +162,15 @@ describe('deleteRange', () => {
     LONG ? 600_000 : 120_000,
   );
 });
+
+describe('deleteRange and close', () => {
+  it('close waits for a range delete still waiting for writes before it', async () => {
+    const store = await freshStore();
+    const put = store.put('w/1', {});
+    const range = store.deleteRange({ prefix: 'w/' });
+    const after = store.put('w/2', {});
+    const closing = store.close();
+    await Promise.all([put, after, closing]);
+    expect((await range).count).toBe(1);
+  });
+});
