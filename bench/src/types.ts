@@ -47,6 +47,8 @@ export interface BenchTarget {
   list(prefix: string, limit: number): Promise<unknown>;
   /** A round trip without a payload, where the transport has one. */
   ping?(): Promise<unknown>;
+  /** The number of records whose keys start with `prefix`, where the transport has it. */
+  count?(prefix: string): Promise<unknown>;
   /**
    * `get` as a call that blocks until the answer is there, where the client has one (the IPC
    * clients' `getBytesSync`): no promise, no event-loop turn.

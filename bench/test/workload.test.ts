@@ -79,6 +79,19 @@ describe('planTasks', () => {
     }
   });
 
+  it('counts a 10k-key prefix and lists the same records, on IPC only', () => {
+    for (const runtime of ['node', 'bun', 'deno']) {
+      expect(names(runtime, 'ipc')).toEqual(
+        expect.arrayContaining(['count 10k ×1', 'list 10k ×1']),
+      );
+    }
+    const list10k = tasks
+      .flatMap((task) => task.scenarios)
+      .find((spec) => spec.name === 'list 10k');
+    expect(list10k?.limit).toBe(10_000);
+    expect(names('node', 'http').some((name) => name.startsWith('count'))).toBe(false);
+  });
+
   it('compares the IPC clients with HTTP keep-alive on the same gets and puts', () => {
     const shared = [1, 16, 256].flatMap((n) => [`get 100 B ×${n}`, `put 100 B ×${n}`]);
     for (const name of shared) {

@@ -172,7 +172,9 @@ for (const runtime of selectedRuntimes()) {
           { kind: 'delete', key: 'schema/copy' },
         ],
       });
-      await ok('delete', { key: 'schema/b' });
+      await ok('delete', { key: 'schema/b', ifHlc: '0' });
+      await ok('count', { prefix: 'schema/', start: 'schema/a' });
+      await ok('deleteRange', { prefix: 'schema/', start: 'schema/x', end: 'schema/y' });
       await ok('stats', {});
       await ok('ping', { payload: base64Of('echo') });
       const digest = await ok('putGenerated', { key: 'schema/big', bytes: 4096, seed: 3 });

@@ -36,6 +36,11 @@ function operation(target: BenchTarget, spec: ScenarioSpec): () => Promise<unkno
       return () => target.put(`${spec.key}${process.pid}/${putCounter++ % 1000}`, putDocument);
     case 'list':
       return () => target.list(spec.key, spec.limit ?? 100);
+    case 'count': {
+      const count = target.count;
+      if (count === undefined) throw new Error(`${target.transport} has no count`);
+      return () => count.call(target, spec.key);
+    }
     case 'ping': {
       const ping = target.ping;
       if (ping === undefined) throw new Error(`${target.transport} has no ping`);

@@ -28,8 +28,8 @@ export interface Endpoint {
 export interface ScenarioSpec {
   /** Its name in the results, e.g. `get 100 B`. */
   readonly name: string;
-  readonly op: 'get' | 'getSync' | 'put' | 'list' | 'ping' | 'event';
-  /** The key read by `get` and `getSync`, the prefix listed by `list`. */
+  readonly op: 'get' | 'getSync' | 'put' | 'list' | 'count' | 'ping' | 'event';
+  /** The key read by `get` and `getSync`, the prefix listed by `list` or counted by `count`. */
   readonly key: string;
   /** `list`: the page size. */
   readonly limit?: number;

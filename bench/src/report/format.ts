@@ -28,6 +28,8 @@ export const SCENARIO_ORDER: readonly string[] = [
   'get 10 KiB',
   'get 1 MiB',
   'list 100',
+  'count 10k',
+  'list 10k',
   'event delay',
 ];
 

@@ -15,6 +15,14 @@ export const seed: readonly { key: string; bytes: number }[] = [
   })),
 ];
 
+/**
+ * The prefix the `count 10k` and `list 10k` rows read: {@link COUNT_KEYS} small documents,
+ * seeded into the IPC server only (the only transport with a count).
+ */
+export const COUNT_PREFIX = 'bench/count/';
+/** How many documents {@link COUNT_PREFIX} holds. */
+export const COUNT_KEYS = 10_000;
+
 /** How long each phase runs. */
 export interface Timing {
   readonly warmupMs: number;
@@ -83,6 +91,10 @@ function scenariosFor(transport: TransportName, timing: Timing): ScenarioSpec[] 
       spec('ping', 'ping', ''),
       spec('event delay', 'event', 'bench/event/'),
       spec('getSync 100 B', 'getSync', 'bench/doc-100'),
+      // A count of a 10k-key prefix (keys only, in LMDB) against listing the same records
+      // (one page of 10,000, values included).
+      spec('count 10k', 'count', COUNT_PREFIX),
+      { ...spec('list 10k', 'list', COUNT_PREFIX), limit: COUNT_KEYS },
     );
   }
   return specs;

@@ -5,7 +5,7 @@ import { redisTarget } from '../baselines/redis-client.ts';
 import { udsTarget } from '../baselines/uds-client.ts';
 import { documentOfSize } from '../client/documents.ts';
 import type { Endpoint } from '../client/job.ts';
-import { seed } from './plan.ts';
+import { COUNT_KEYS, COUNT_PREFIX, seed } from './plan.ts';
 
 /**
  * Seeds the IPC, HTTP and Unix-socket servers at these endpoints, and Redis when it runs (the
@@ -31,7 +31,24 @@ export async function seedServers(
         cache?.put(key, document),
       ]);
     }
+    await seedCountPrefix(client);
   } finally {
     await Promise.all([client.close(), web.close(), socket.close(), cache?.close()]);
   }
 }
+
+/** The documents of the `count 10k` and `list 10k` rows, in batches of 1,000. */
+async function seedCountPrefix(client: { batch: IpcBatch }): Promise<void> {
+  const document = documentOfSize(100);
+  for (let base = 0; base < COUNT_KEYS; base += 1000) {
+    await client.batch(
+      Array.from({ length: Math.min(1000, COUNT_KEYS - base) }, (_, i) => ({
+        kind: 'put' as const,
+        key: `${COUNT_PREFIX}${String(base + i).padStart(5, '0')}`,
+        value: document,
+      })),
+    );
+  }
+}
+
+type IpcBatch = Awaited<ReturnType<typeof connect>>['batch'];

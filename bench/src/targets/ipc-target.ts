@@ -25,6 +25,7 @@ export async function ipcTarget(channel: string): Promise<IpcTarget> {
     put: (key, json) => client.put(key, json),
     list: (prefix, limit) => client.list({ prefix, limit }),
     ping: () => client.ping(),
+    count: (prefix) => client.count({ prefix }),
     async eventDelay(key, ms) {
       watcher ??= await connect(channel, 'bench-watcher');
       let arrived: (() => void) | undefined;

@@ -7,6 +7,8 @@ import type {
   ConnectOptions,
   JsonObject,
   ListQuery,
+  RangeQuery,
+  WriteCondition,
 } from '@pluresdb-ipc/protocol';
 import type { Record as WireRecord } from '@pluresdb-ipc/protocol/messages';
 import type { DocumentInput } from '@pluresdb-ipc/protocol/transport';
@@ -62,20 +64,22 @@ export const driverOps: { readonly [op in OpName]: Handler } = {
   put: async (session, command) => {
     const key = stringArg(command, 'key');
     const value = documentArg(command);
+    const condition = conditionArgs(command);
     return outcomeJson(
       await call(session, command, {
-        run: (client, options) => client.put(key, value, options),
-        runSync: (client, options) => client.putSync(key, value, options),
+        run: (client, options) => client.put(key, value, { ...options, ...condition }),
+        runSync: (client, options) => client.putSync(key, value, { ...options, ...condition }),
       }),
     );
   },
   patch: async (session, command) => {
     const key = stringArg(command, 'key');
     const value = documentArg(command);
+    const condition = conditionArgs(command);
     return outcomeJson(
       await call(session, command, {
-        run: (client, options) => client.patch(key, value, options),
-        runSync: (client, options) => client.patchSync(key, value, options),
+        run: (client, options) => client.patch(key, value, { ...options, ...condition }),
+        runSync: (client, options) => client.patchSync(key, value, { ...options, ...condition }),
       }),
     );
   },
@@ -100,10 +104,11 @@ export const driverOps: { readonly [op in OpName]: Handler } = {
   },
   delete: async (session, command) => {
     const key = stringArg(command, 'key');
+    const condition = conditionArgs(command);
     return outcomeJson(
       await call(session, command, {
-        run: (client, options) => client.delete(key, options),
-        runSync: (client, options) => client.deleteSync(key, options),
+        run: (client, options) => client.delete(key, { ...options, ...condition }),
+        runSync: (client, options) => client.deleteSync(key, { ...options, ...condition }),
       }),
     );
   },
@@ -177,6 +182,21 @@ export const driverOps: { readonly [op in OpName]: Handler } = {
     return null;
   },
   vectors: (_session, command) => checkVectors(stringArg(command, 'dir')),
+  count: async (session, command) => {
+    const range = rangeArgs(command);
+    return call(session, command, {
+      run: (client, options) => client.count(range, options),
+      runSync: (client, options) => client.countSync(range, options),
+    });
+  },
+  deleteRange: async (session, command) => {
+    const range = rangeArgs(command);
+    return outcomeJson(
+      await call(session, command, {
+        run: (client, options) => client.deleteRange(range, options),
+      }),
+    );
+  },
 };
 
 /**
@@ -235,10 +255,37 @@ function batchWrite(command: Command, write: unknown, index: number): BatchWrite
   const where = `${command.op}: writes[${index}]`;
   if (!isObject(write) || typeof write.key !== 'string')
     throw new CommandError(`${where} needs a string "key"`);
-  if (write.kind === 'delete') return { kind: 'delete', key: write.key };
+  const condition = conditionArgs(write as Command);
+  if (write.kind === 'delete') return { kind: 'delete', key: write.key, ...condition };
   if (write.kind !== 'put' && write.kind !== 'patch')
     throw new CommandError(`${where}: "kind" must be put, patch or delete`);
-  return { kind: write.kind, key: write.key, value: documentArg(write, where) };
+  return { kind: write.kind, key: write.key, value: documentArg(write, where), ...condition };
+}
+
+/** A write's conditions: `ifAbsent` (boolean), `ifHlc` (a decimal string). */
+function conditionArgs(command: Command): WriteCondition {
+  const ifAbsent = command.ifAbsent;
+  if (ifAbsent !== undefined && typeof ifAbsent !== 'boolean')
+    throw new CommandError(`${command.op}: "ifAbsent" must be a boolean`);
+  const ifHlc = optionalString(command, 'ifHlc');
+  if (ifHlc !== undefined && !/^(?:0|[1-9][0-9]{0,19})$/.test(ifHlc))
+    throw new CommandError(`${command.op}: "ifHlc" must be a decimal string`);
+  return {
+    ...(ifAbsent === undefined ? {} : { ifAbsent }),
+    ...(ifHlc === undefined ? {} : { ifHlc: BigInt(ifHlc) }),
+  };
+}
+
+/** A range: `prefix`, `start`, `end`, each optional, passed only when present. */
+function rangeArgs(command: Command): RangeQuery {
+  const prefix = optionalString(command, 'prefix');
+  const start = optionalString(command, 'start');
+  const end = optionalString(command, 'end');
+  return {
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(start === undefined ? {} : { start }),
+    ...(end === undefined ? {} : { end }),
+  };
 }
 
 /** The `record` argument of merge, in its JSON form. */
@@ -252,13 +299,16 @@ function recordArg(command: Command): WireRecord {
 }
 
 function listQuery(command: Command): ListQuery {
-  const prefix = optionalString(command, 'prefix');
   const after = optionalString(command, 'after');
   const limit = optionalInteger(command, 'limit');
+  const reverse = command.reverse;
+  if (reverse !== undefined && typeof reverse !== 'boolean')
+    throw new CommandError('list: "reverse" must be a boolean');
   return {
-    ...(prefix === undefined ? {} : { prefix }),
+    ...rangeArgs(command),
     ...(after === undefined ? {} : { after }),
     ...(limit === undefined ? {} : { limit }),
+    ...(reverse === undefined ? {} : { reverse }),
   };
 }
 

@@ -57,15 +57,30 @@ export interface DocumentArgs {
   readonly bytes?: string;
 }
 
+/** Conditions of a write (protocol version 2); `ifHlc` is a decimal string, "0" = none. */
+export interface ConditionArgs {
+  readonly ifAbsent?: boolean;
+  readonly ifHlc?: string;
+}
+
+/** A range of keys (protocol version 2): `start` inclusive, `end` exclusive. */
+export interface RangeArgs {
+  readonly prefix?: string;
+  readonly start?: string;
+  readonly end?: string;
+}
+
 /** One write of `batch`. */
-export type BatchWriteJson =
+export type BatchWriteJson = (
   | {
       readonly kind: 'put' | 'patch';
       readonly key: string;
       readonly value?: JsonObject;
       readonly bytes?: string;
     }
-  | { readonly kind: 'delete'; readonly key: string };
+  | { readonly kind: 'delete'; readonly key: string }
+) &
+  ConditionArgs;
 
 /** What a write did; `hlc` is a decimal string. */
 export interface OutcomeJson {
@@ -141,16 +156,16 @@ export interface DriverOps {
   connect: { args: { channel: string; options?: ConnectOptionsJson }; value: null };
   /** Closes a client; later operations on it fail as a closed client's do. */
   close: { args: NoArgs; value: null };
-  put: { args: DocumentArgs; value: OutcomeJson };
-  patch: { args: DocumentArgs; value: OutcomeJson };
+  put: { args: DocumentArgs & ConditionArgs; value: OutcomeJson };
+  patch: { args: DocumentArgs & ConditionArgs; value: OutcomeJson };
   /** The document, or null when there is none. */
   get: { args: { key: string }; value: JsonObject | null };
   /** The document's exact bytes in base64, or null. */
   getBytes: { args: { key: string }; value: string | null };
   getRecord: { args: { key: string }; value: RecordJson | null };
-  delete: { args: { key: string }; value: OutcomeJson };
+  delete: { args: { key: string } & ConditionArgs; value: OutcomeJson };
   list: {
-    args: { prefix?: string; after?: string; limit?: number };
+    args: RangeArgs & { after?: string; limit?: number; reverse?: boolean };
     value: { items: { key: string; value: JsonObject }[]; next: string | null };
   };
   batch: { args: { writes: BatchWriteJson[] }; value: OutcomeJson };
@@ -172,6 +187,10 @@ export interface DriverOps {
   loopGaps: { args: { durationMs: number }; value: { maxGapMs: number; ticks: number } };
   /** Checks every golden vector in `dir` (`<name>.bin` + `<name>.json`) with the client's codec. */
   vectors: { args: { dir: string }; value: VectorResultJson[] };
+  /** Live records in a range (protocol version 2). */
+  count: { args: RangeArgs; value: number };
+  /** Deletes a range's live records atomically (protocol version 2). */
+  deleteRange: { args: RangeArgs; value: OutcomeJson };
 }
 
 /** An operation's name. */

@@ -9,6 +9,7 @@ import { keyAndValueScenarios } from './keys-and-values.ts';
 import { largeValueScenarios } from './large-values.ts';
 import { operationScenarios } from './operations.ts';
 import { pipeliningScenarios } from './pipelining.ts';
+import { queryScenarios } from './queries.ts';
 import { subscriptionScenarios } from './subscriptions.ts';
 import { syncScenarios } from './sync-variants.ts';
 import { vectorScenarios } from './vectors.ts';
@@ -18,6 +19,7 @@ export const scenarios: readonly Scenario[] = [
   ...driverScenarios,
   ...vectorScenarios,
   ...operationScenarios,
+  ...queryScenarios,
   ...syncScenarios,
   ...errorScenarios,
   ...keyAndValueScenarios,

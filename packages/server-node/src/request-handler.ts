@@ -2,8 +2,15 @@
 // synchronously; writes return a promise, and the store applies them in the order issued,
 // which keeps a session's writes in order (spec/messages.md#ordering).
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
-import { BatchOpKind, type Request, type ResponseBody } from '@pluresdb-ipc/protocol/messages';
-import type { BatchOp, Store, WriteResult } from '@pluresdb-ipc/store';
+import {
+  BatchOpKind,
+  type Count,
+  type DeleteRange,
+  type Request,
+  type ResponseBody,
+  type BatchOp as WireBatchOp,
+} from '@pluresdb-ipc/protocol/messages';
+import type { BatchOp, KeyRange, Store, WriteOptions, WriteResult } from '@pluresdb-ipc/store';
 
 /** An answer now, or later for writes. */
 export type Answer = ResponseBody | Promise<ResponseBody>;
@@ -31,11 +38,11 @@ export function handleRequest(request: Request, context: RequestContext): Answer
   const body = request.body;
   switch (body.type) {
     case 'Put':
-      return written(store.putJson(body.value.key, body.value.value));
+      return written(store.putJson(body.value.key, body.value.value, conditionOf(body.value)));
     case 'Patch':
-      return written(store.patchJson(body.value.key, body.value.value));
+      return written(store.patchJson(body.value.key, body.value.value, conditionOf(body.value)));
     case 'Delete':
-      return written(store.delete(body.value.key));
+      return written(store.delete(body.value.key, conditionOf(body.value)));
     case 'Batch':
       return written(store.batch(body.value.ops.map(batchOp)));
     case 'Merge':
@@ -47,12 +54,8 @@ export function handleRequest(request: Request, context: RequestContext): Answer
     case 'GetRecord':
       return { type: 'RecordResult', value: { record: store.getRecordJson(body.value.key) } };
     case 'List': {
-      const { prefix, after, limit } = body.value;
-      const page = store.listJson({
-        ...(prefix === undefined ? {} : { prefix }),
-        ...(after === undefined || after === '' ? {} : { after }),
-        limit,
-      });
+      const { prefix, after, limit, start, end, reverse } = body.value;
+      const page = store.listJson({ prefix, after, limit, start, end, reverse });
       return {
         type: 'ListResult',
         value: {
@@ -94,7 +97,9 @@ export function handleRequest(request: Request, context: RequestContext): Answer
     case 'Ping':
       return { type: 'Pong', value: { payload: body.value.payload } };
     case 'Count':
+      return { type: 'CountResult', value: { count: BigInt(store.count(rangeOf(body.value))) } };
     case 'DeleteRange':
+      return written(store.deleteRange(rangeOf(body.value)));
     case 'Backup':
       // Placeholders while issue #23's parts land (schema first, then each feature).
       throw new IpcError(ErrorCode.InvalidArgument, `${body.type} is not served yet`);
@@ -113,19 +118,34 @@ function written(result: Promise<WriteResult>): Promise<ResponseBody> {
   }));
 }
 
-function batchOp(
-  op: { kind: number; key: string; value?: Uint8Array | undefined },
-  index: number,
-): BatchOp {
+function batchOp(op: WireBatchOp, index: number): BatchOp {
+  const condition = conditionOf(op) ?? {};
   if (op.kind === BatchOpKind.Delete) {
     if (op.value !== undefined)
       throw new IpcError(ErrorCode.InvalidArgument, `batch op ${index}: a Delete carries no value`);
-    return { kind: 'delete', id: op.key };
+    return { kind: 'delete', id: op.key, ...condition };
   }
   if (op.value === undefined)
     throw new IpcError(
       ErrorCode.InvalidArgument,
       `batch op ${index}: a Put or Patch needs a value`,
     );
-  return { kind: op.kind === BatchOpKind.Put ? 'put' : 'patch', id: op.key, json: op.value };
+  const kind = op.kind === BatchOpKind.Put ? 'put' : 'patch';
+  return { kind, id: op.key, json: op.value, ...condition };
+}
+
+// A write's conditions (spec/crdt.md#conditional-writes); absent fields (a v1 peer) and an
+// if_hlc of 0 set none.
+function conditionOf(fields: {
+  readonly ifAbsent?: boolean | undefined;
+  readonly ifHlc?: bigint | undefined;
+}): WriteOptions | undefined {
+  const { ifAbsent, ifHlc } = fields;
+  if (ifAbsent !== true && (ifHlc === undefined || ifHlc === 0n)) return undefined;
+  return { ifAbsent, ifHlc };
+}
+
+// A Count's or DeleteRange's range (spec/crdt.md#ranges): absent or empty bounds are none.
+function rangeOf(range: Count | DeleteRange): KeyRange {
+  return { prefix: range.prefix, start: range.start, end: range.end };
 }

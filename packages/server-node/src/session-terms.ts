@@ -11,7 +11,7 @@ export const SERVER_PROTOCOL = { min: 1, max: 2 } as const;
  * What a session in an operator slot may ask (spec/transport.md#operator-slots): enough to
  * inspect a full server, nothing that writes or stays (no subscriptions).
  */
-const OPERATOR_REQUESTS: ReadonlySet<string> = new Set(['Ping', 'Stats', 'Get', 'List']);
+const OPERATOR_REQUESTS: ReadonlySet<string> = new Set(['Ping', 'Stats', 'Get', 'List', 'Count']);
 
 /** The answer to a Hello: HelloOk's body, or the error that refuses the session. */
 export function helloAnswer(core: ServerCore, hello: Hello): ResponseBody | IpcError {
@@ -61,6 +61,6 @@ export function operatorRefusal(type: string): IpcError | undefined {
   if (OPERATOR_REQUESTS.has(type)) return undefined;
   return new IpcError(
     ErrorCode.PermissionDenied,
-    `${type} is not served in the operator slot (only ping, stats, get and list); every other slot is taken`,
+    `${type} is not served in the operator slot (only ping, stats, get, list and count); every other slot is taken`,
   );
 }

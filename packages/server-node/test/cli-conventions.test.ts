@@ -15,6 +15,8 @@ const commands = [
   'patch',
   'del',
   'list',
+  'count',
+  'delete-range',
   'watch',
   'stats',
   'ping',

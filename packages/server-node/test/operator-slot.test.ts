@@ -58,15 +58,19 @@ async function fullServerChecks(channel: string): Promise<void> {
     const get = await runCli(['get', 'k', '--channel', channel]);
     expect([get.code, JSON.parse(get.stdout)]).toEqual([0, { n: 1 }]);
     expect((await runCli(['list', '--channel', channel])).code).toBe(0);
+    const count = await runCli(['count', '--channel', channel]);
+    expect([count.code, JSON.parse(count.stdout)]).toEqual([0, { count: 1 }]);
 
     // An operator client in that slot may read, not write or watch.
     const operator = await connect(channel, { operator: true });
     try {
       expect(await operator.get('k')).toEqual({ n: 1 });
       expect((await operator.stats()).clients).toBe(3);
+      expect(await operator.count()).toBe(1);
       for (const attempt of [
         operator.put('x', { n: 3 }),
         operator.delete('k'),
+        operator.deleteRange({ prefix: 'k' }),
         operator.subscribe('', () => undefined),
       ]) {
         expect(await codeOf(attempt)).toBe(ErrorCode.PermissionDenied);

@@ -19,6 +19,7 @@ import type { DataDir } from './data-dir.ts';
 import { DiskFullGuard } from './disk-full-guard.ts';
 import { FreeSpaceFloor, growthBound, onlyDeletes } from './free-space-floor.ts';
 import type { HybridClock } from './hlc.ts';
+import type { RangeDeletion } from './range-delete.ts';
 import { storeError } from './store-errors.ts';
 import type { WriteResult } from './types.ts';
 import { WriteOverlay } from './write-overlay.ts';
@@ -71,6 +72,9 @@ export class CommitQueue {
   readonly #pageSize: number;
   // What issued writes not yet committed may add to the data file (see FreeSpaceFloor).
   #pendingGrowth = 0;
+  // Work queued behind a range delete (see whenReady): how much, and the end of the chain.
+  #gated = 0;
+  #gate: Promise<void> = Promise.resolve();
 
   /**
    * @param inPlace whether writes may commit synchronously on the caller's thread (durability
@@ -171,6 +175,68 @@ export class CommitQueue {
     if (holding) return promise;
     this.#batches.add(last as Promise<boolean>, this.#trimmed + this.#issued.length);
     return promise;
+  }
+
+  /**
+   * Runs `issue` (which plans and issues writes) now, or, while a range delete waits for the
+   * writes before it to commit, after that delete and whatever was queued before: a write
+   * made after a range delete is planned on the records the delete leaves, in issue order
+   * (spec/crdt.md#delete-range).
+   */
+  whenReady(issue: () => Promise<WriteResult>): Promise<WriteResult> {
+    if (this.#gated === 0) return issue();
+    // Boxed, so the chain moves on once the write is issued, not once it is committed.
+    const issued = this.#gate.then(() => ({ result: issue() }));
+    this.#chain(issued);
+    return issued.then((box) => box.result);
+  }
+
+  /**
+   * Deletes a range in one synchronous transaction, after every write issued before it has
+   * committed (its changes follow theirs in commit order), with consecutive sequence numbers,
+   * one per deleted record, in key order; publishes one event per record after the commit.
+   */
+  deleteRange(deletion: RangeDeletion): Promise<WriteResult> {
+    const done = this.#gate.then(() => this.#deleteRangeWhenIdle(deletion));
+    this.#chain(done);
+    return done;
+  }
+
+  #chain(step: Promise<unknown>): void {
+    this.#gated++;
+    const next = (): void => {
+      this.#gated--;
+    };
+    this.#gate = step.then(next, next);
+  }
+
+  async #deleteRangeWhenIdle(deletion: RangeDeletion): Promise<WriteResult> {
+    // Writes issued before this one (held by commitTogether included) commit first.
+    while (this.#inFlight > 0 || this.#heldStart >= 0) await this.idle();
+    if (this.#failure !== undefined) throw this.#failure;
+    const refusal = this.#diskFull.refusal() ?? this.#floor.admit(0, true, this.#pendingGrowth);
+    if (refusal !== undefined) throw refusal;
+    this.#checkpoint.mark();
+    let deleted: ReturnType<RangeDeletion['deleteAll']>;
+    try {
+      deleted = this.#data.env.transactionSync(() => {
+        const made = deletion.deleteAll((change) => {
+          this.#write(change);
+        });
+        this.#checkpoint.write(this.#seq, made.count);
+        return made;
+      });
+    } catch (error) {
+      this.#checkpoint.rollback();
+      this.#diskFull.failed();
+      throw storeError(error, this.#data.path, 'committing to');
+    }
+    const firstSeq = this.#seq + 1;
+    this.#seq += deleted.count;
+    if (this.#feed.size > 0) {
+      deletion.replay(deleted, (change, index) => this.#feed.publish(change, firstSeq + index));
+    }
+    return { hlc: deleted.lastHlc, count: deleted.count };
   }
 
   /**
@@ -286,6 +352,15 @@ export class CommitQueue {
       issued.error = error;
     }
     this.#drain();
+  }
+
+  /**
+   * Resolves once nothing is left: no range delete pending, nothing queued behind one, every
+   * issued write acknowledged or failed (what closing waits for).
+   */
+  async drained(): Promise<void> {
+    while (this.#gated > 0) await this.#gate;
+    await this.idle();
   }
 
   /** Resolves once every issued write has been acknowledged or failed. */

@@ -19,5 +19,5 @@ export {
   surviveOrphanedCommitFailures,
 } from './orphaned-commit-failure.ts';
 export type { PathPrivacy } from './path-privacy.ts';
-export { type GetRecordOptions, Store } from './store.ts';
+export { type GetRecordOptions, Store, type WriteOptions } from './store.ts';
 export type * from './types.ts';

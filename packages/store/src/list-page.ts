@@ -1,11 +1,12 @@
 // Paging through keys (spec/crdt.md#list). Each page is read from one LMDB snapshot and the
-// cursor is the last key returned, so across pages keys come strictly in order: a key is
-// never repeated, and a key present for the whole walk is never skipped, whatever is written
-// between pages.
+// cursor is the last key returned, so across pages keys come strictly in walk order (up, or
+// down with `reverse`): a key is never repeated, and a key present for the whole walk is never
+// skipped, whatever is written between pages.
 import type { Buffer } from 'node:buffer';
 import type { Database } from 'lmdb';
 import { asBuffer } from './as-buffer.ts';
-import { checkKey, checkPrefix, keySuccessor } from './keys.ts';
+import { belowUpper, type RangeBounds, rangeBounds } from './key-range.ts';
+import { checkKey, keySuccessor } from './keys.ts';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.ts';
 import { dataJsonView } from './record-codec.ts';
 import { invalidArgument } from './store-errors.ts';
@@ -22,23 +23,25 @@ export function listPage<T>(
   options: ListOptions,
   view: (json: Uint8Array) => T,
 ): ListPage<T> {
-  const { prefix = '' } = options ?? {};
+  const bounds = rangeBounds(options);
   // An empty cursor means no cursor, as on the wire (spec/messages.md#keys).
   const after = options?.after === '' ? undefined : options?.after;
-  checkPrefix(prefix);
   if (after !== undefined) checkKey(after, 'after');
   const limit = pageLimit(options?.limit);
-  // Start just past the cursor, or at the prefix when the cursor sorts before it.
-  const start =
-    after !== undefined && compareCodePoints(after, prefix) >= 0 ? keySuccessor(after) : prefix;
+  const reverse = options?.reverse === true;
   const items: { id: string; data: T }[] = [];
+  // A cursor past the end of the walk: nothing is left (lmdb-js would walk a reversed range).
+  if (bounds.empty || (after !== undefined && !reverse && !belowUpper(bounds, after))) {
+    return { items, next: undefined };
+  }
   let more = false;
   // Keys from the range, values by key: lmdb-js gives each value of a range an ArrayBuffer of
   // its own (~0.8 µs each in V8), where a get by key lends its read buffer. Both read the
   // same snapshot: the loop is synchronous, in one read transaction. Half the time of a
   // 100-record page.
-  for (const key of records.getKeys({ start, snapshot: true })) {
-    if (!key.startsWith(prefix)) break;
+  for (const key of records.getKeys(reverse ? downward(bounds, after) : upward(bounds, after))) {
+    // Downward, lmdb-js's `end` would be exclusive: the inclusive lower bound is checked here.
+    if (reverse && compareCodePoints(key, bounds.lower) < 0) break;
     if (items.length === limit) {
       more = true;
       break;
@@ -48,6 +51,22 @@ export function listPage<T>(
   }
   const lastItem = items[items.length - 1];
   return { items, next: more && lastItem !== undefined ? lastItem.id : undefined };
+}
+
+// Upward: from just past the cursor, or from the lower bound when the cursor sorts before it.
+function upward(bounds: RangeBounds, after: string | undefined) {
+  const start =
+    after !== undefined && compareCodePoints(after, bounds.lower) >= 0
+      ? keySuccessor(after)
+      : bounds.lower;
+  return { start, end: bounds.upper, snapshot: true };
+}
+
+// Downward: from just below the cursor, or from just below the upper bound when the cursor
+// sorts at or above it (both exclusive).
+function downward(bounds: RangeBounds, after: string | undefined) {
+  const start = after !== undefined && belowUpper(bounds, after) ? after : bounds.upper;
+  return { start, reverse: true, exclusiveStart: true, snapshot: true };
 }
 
 // 0 or absent: the default; above the maximum: capped, not refused (spec/messages.md#limits).

@@ -10,10 +10,13 @@ import { FramePool } from '@pluresdb-ipc/protocol/transport';
 import { asBuffer } from './as-buffer.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { CommitQueue } from './commit-queue.ts';
+import { countRange } from './count-range.ts';
 import { bytesInUse, closeDataDir, type DataDir, entryCount } from './data-dir.ts';
 import type { HybridClock } from './hlc.ts';
+import type { KeyRange } from './key-range.ts';
 import { checkKey, checkPrefix } from './keys.ts';
 import { listPage } from './list-page.ts';
+import { rangeDeletion } from './range-delete.ts';
 import { dataJson, dataJsonView } from './record-codec.ts';
 import { toStoreRecord, toWireRecord } from './record-export.ts';
 import { type IncomingRecord, importRecord } from './record-import.ts';
@@ -31,6 +34,7 @@ import type {
   SubscribeOptions,
   WriteResult,
 } from './types.ts';
+import { type WriteCondition, writeCondition } from './write-condition.ts';
 import {
   type LocalWrite,
   type PlanContext,
@@ -44,6 +48,9 @@ export interface GetRecordOptions {
   /** Also return deleted records (tombstones), which replication needs; default false. */
   readonly includeDeleted?: boolean;
 }
+
+/** Conditions of a put, patch or delete (spec/crdt.md#conditional-writes). */
+export type WriteOptions = WriteCondition;
 
 /** Internal parts a Store is built from (see `openStore`). */
 export interface StoreParts {
@@ -131,44 +138,96 @@ export class Store {
   }
 
   /** Replaces the data of `id`: the given fields are set, every other field is removed. */
-  put(id: string, data: JsonObject): Promise<WriteResult> {
+  put(id: string, data: JsonObject, options?: WriteOptions): Promise<WriteResult> {
     try {
-      return this.#local({ kind: 'put', id: this.#key(id), data });
+      return this.#local({
+        kind: 'put',
+        id: this.#key(id),
+        data,
+        condition: writeCondition(options),
+      });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Like {@link put}, with the data as UTF-8 JSON bytes of one object. */
-  putJson(id: string, json: Uint8Array): Promise<WriteResult> {
+  putJson(id: string, json: Uint8Array, options?: WriteOptions): Promise<WriteResult> {
     try {
-      return this.#local({ kind: 'put', id: this.#key(id), json });
+      return this.#local({
+        kind: 'put',
+        id: this.#key(id),
+        json,
+        condition: writeCondition(options),
+      });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Sets only the given fields of `id` (creating the record when needed). */
-  patch(id: string, data: JsonObject): Promise<WriteResult> {
+  patch(id: string, data: JsonObject, options?: WriteOptions): Promise<WriteResult> {
     try {
-      return this.#local({ kind: 'patch', id: this.#key(id), data });
+      return this.#local({
+        kind: 'patch',
+        id: this.#key(id),
+        data,
+        condition: writeCondition(options),
+      });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Like {@link patch}, with the fields as UTF-8 JSON bytes of one object. */
-  patchJson(id: string, json: Uint8Array): Promise<WriteResult> {
+  patchJson(id: string, json: Uint8Array, options?: WriteOptions): Promise<WriteResult> {
     try {
-      return this.#local({ kind: 'patch', id: this.#key(id), json });
+      return this.#local({
+        kind: 'patch',
+        id: this.#key(id),
+        json,
+        condition: writeCondition(options),
+      });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Deletes `id`, leaving a stamped tombstone; a no-op (count 0) when it is not live. */
-  delete(id: string): Promise<WriteResult> {
-    return this.#write(() => this.#local({ kind: 'delete', id: key(id) }));
+  delete(id: string, options?: WriteOptions): Promise<WriteResult> {
+    return this.#write(() =>
+      this.#local({ kind: 'delete', id: key(id), condition: writeCondition(options) }),
+    );
+  }
+
+  /**
+   * Deletes every live record in `range` atomically, in one transaction, leaving a tombstone
+   * for each as {@link delete} does; subscribers get one `'delete'` event per record, in key
+   * order. An empty range (`{}`) deletes every record. Memory stays bounded however many
+   * records the range holds ([spec](../../../spec/crdt.md#delete-range)).
+   */
+  deleteRange(range: KeyRange): Promise<WriteResult> {
+    return this.#write(() => {
+      if (typeof range !== 'object' || range === null) {
+        throw invalidArgument('deleteRange expects a range: { prefix } or { start, end }');
+      }
+      const { records, tombstones } = this.#parts.data;
+      const plan = this.#plan;
+      const deletion = rangeDeletion(
+        records,
+        tombstones,
+        range,
+        (id) => planLocal(plan, { kind: 'delete', id }),
+        this.actor,
+      );
+      return this.#parts.queue.deleteRange(deletion);
+    });
+  }
+
+  /** The number of live records in `range` (every record when it is empty), values unread. */
+  count(range: KeyRange = {}): number {
+    this.#assertOpen();
+    return countRange(this.#parts.data.records, range);
   }
 
   /** Applies every op in one transaction, or none of them if any one is invalid. */
@@ -176,10 +235,12 @@ export class Store {
     return this.#write(() => {
       if (!Array.isArray(ops)) throw invalidArgument('batch expects an array of operations');
       const writes = ops.map(toLocalWrite);
-      const changes = planBatch(this.#plan, writes);
-      const lastChange = changes[changes.length - 1];
-      const result = { hlc: lastChange?.hlc ?? 0n, count: changes.length };
-      return this.#parts.queue.issue(changes, result);
+      return this.#parts.queue.whenReady(() => {
+        const changes = planBatch(this.#plan, writes);
+        const lastChange = changes[changes.length - 1];
+        const result = { hlc: lastChange?.hlc ?? 0n, count: changes.length };
+        return this.#parts.queue.issue(changes, result);
+      });
     });
   }
 
@@ -259,7 +320,7 @@ export class Store {
   close(): Promise<void> {
     this.#closed = true;
     this.#closing ??= (async () => {
-      await this.#parts.queue.idle();
+      await this.#parts.queue.drained();
       this.#parts.feed.clear();
       const queue = this.#parts.queue;
       // After a failed commit the queue's state may be ahead of the disk: keep the old checkpoint.
@@ -308,17 +369,23 @@ export class Store {
     }
   }
 
+  // Through whenReady: a write made while a range delete waits is planned after it.
   #local(write: LocalWrite): Promise<WriteResult> {
-    const change = planLocal(this.#plan, write);
-    if (change === undefined) return Promise.resolve(nothing);
-    return this.#parts.queue.issueOne(change);
+    return this.#parts.queue.whenReady(() => {
+      const change = planLocal(this.#plan, write);
+      if (change === undefined) return Promise.resolve(nothing);
+      return this.#parts.queue.issueOne(change);
+    });
   }
 
   #merge(id: string, record: IncomingRecord): Promise<WriteResult> {
     const maxMs = this.#parts.clock.wallMs() + this.#parts.maxClockDriftMs;
-    const change = planMerge(this.#plan, id, importRecord(record, { maxMs }));
-    if (change === undefined) return Promise.resolve(nothing);
-    return this.#parts.queue.issue([change], { hlc: change.hlc, count: 1 });
+    const incoming = importRecord(record, { maxMs });
+    return this.#parts.queue.whenReady(() => {
+      const change = planMerge(this.#plan, id, incoming);
+      if (change === undefined) return Promise.resolve(nothing);
+      return this.#parts.queue.issue([change], { hlc: change.hlc, count: 1 });
+    });
   }
 }
 
@@ -339,9 +406,18 @@ function toLocalWrite(op: BatchOp, index: number): LocalWrite {
     if (!IpcError.is(error)) throw error;
     throw new IpcError(error.code, `batch op ${index}: ${error.rawMessage}`, { cause: error });
   }
-  if (op.kind === 'delete') return { kind: 'delete', id };
+  let condition: WriteCondition | undefined;
+  try {
+    condition = writeCondition(op);
+  } catch (error) {
+    if (!IpcError.is(error)) throw error;
+    throw new IpcError(error.code, `batch op ${index}: ${error.rawMessage}`, { cause: error });
+  }
+  if (op.kind === 'delete') return { kind: 'delete', id, condition };
   if (op.kind !== 'put' && op.kind !== 'patch') {
     throw invalidArgument(`batch op ${index} has unknown kind ${JSON.stringify(op.kind)}`);
   }
-  return 'json' in op ? { kind: op.kind, id, json: op.json } : { kind: op.kind, id, data: op.data };
+  return 'json' in op
+    ? { kind: op.kind, id, json: op.json, condition }
+    : { kind: op.kind, id, data: op.data, condition };
 }

@@ -3,6 +3,7 @@
 import type { ClockEntry, FieldState } from '@pluresdb-ipc/protocol/messages';
 import type { JsonObject } from './json-input.ts';
 import type { PathPrivacy } from './path-privacy.ts';
+import type { WriteCondition } from './write-condition.ts';
 
 export type { JsonObject, JsonValue } from './json-input.ts';
 export type { ClockEntry, FieldState };
@@ -87,21 +88,39 @@ export interface WriteResult {
   readonly count: number;
 }
 
-/** One operation of {@link Store.batch}: `data` as an object, or `json` as UTF-8 JSON bytes. */
-export type BatchOp =
+/**
+ * One operation of {@link Store.batch}: `data` as an object, or `json` as UTF-8 JSON bytes;
+ * optionally with conditions (`ifAbsent`, `ifHlc`, as for a single write): if any op's fails,
+ * the batch fails with `Conflict` and writes nothing.
+ */
+export type BatchOp = (
   | { readonly kind: 'put' | 'patch'; readonly id: string; readonly data: JsonObject }
   | { readonly kind: 'put' | 'patch'; readonly id: string; readonly json: Uint8Array }
-  | { readonly kind: 'delete'; readonly id: string };
+  | { readonly kind: 'delete'; readonly id: string }
+) &
+  WriteCondition;
 
 /** Arguments of {@link Store.list}. */
 export interface ListOptions {
   /** Only keys starting with this prefix; default every key. */
-  readonly prefix?: string;
-  /** Cursor: only keys strictly after this one (the previous page's `next`); '' = none. */
-  readonly after?: string;
+  readonly prefix?: string | undefined;
+  /** Only keys at or after this one (inclusive); '' = no bound. */
+  readonly start?: string | undefined;
+  /** Only keys strictly before this one (exclusive); '' = no bound. */
+  readonly end?: string | undefined;
+  /** Walk the range from its last key down; `after` then means "strictly before". */
+  readonly reverse?: boolean | undefined;
+  /**
+   * Cursor: only keys strictly after this one in walk order (strictly before it with
+   * `reverse`): the previous page's `next`; '' = none.
+   */
+  readonly after?: string | undefined;
   /** Largest page; absent or 0 means 100; values above 10,000 are capped to 10,000. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
+
+export type { KeyRange } from './key-range.ts';
+export type { WriteCondition } from './write-condition.ts';
 
 /** One page of {@link Store.list}. */
 export interface ListPage<T> {

@@ -10,6 +10,7 @@ import type { HybridClock } from './hlc.ts';
 import { membersFromJson, membersFromObject } from './json-input.ts';
 import { decodeRecord, encodeRecord } from './record-codec.ts';
 import { isDeleted, type RecordState } from './record-state.ts';
+import { checkCondition, type WriteCondition } from './write-condition.ts';
 
 /** What planning needs from the store. */
 export interface PlanContext {
@@ -24,13 +25,19 @@ export interface PlanContext {
  * A local write with a validated key. Its data (an object, or JSON bytes) is validated when
  * the write is planned: still before anything is issued.
  */
-export type LocalWrite =
+export type LocalWrite = (
   | { readonly kind: 'put' | 'patch'; readonly id: string; readonly data: unknown }
   | { readonly kind: 'put' | 'patch'; readonly id: string; readonly json: Uint8Array }
-  | { readonly kind: 'delete'; readonly id: string };
+  | { readonly kind: 'delete'; readonly id: string }
+) & {
+  /** Checked against the version the write builds on; `Conflict` when it does not hold. */
+  readonly condition?: WriteCondition | undefined;
+};
 
 /** The change a local write makes; `undefined` when it changes nothing (delete of nothing). */
 export function planLocal(context: PlanContext, write: LocalWrite): Change | undefined {
+  if (write.condition !== undefined)
+    checkCondition(write.id, context.read(write.id), write.condition);
   if (write.kind === 'delete') return planDelete(context, write.id);
   const members = 'json' in write ? membersFromJson(write.json) : membersFromObject(write.data);
   const current = context.read(write.id);

@@ -6,6 +6,9 @@ import type { HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts
 import type { CallOptions } from './client-options.ts';
 import type { DocumentInput, JsonObject } from './json-values.ts';
 import type { ChangeEvent, WatchOptions } from './watch-queue.ts';
+import type { WriteCondition, WriteOptions } from './write-conditions.ts';
+
+export type { WriteCondition, WriteOptions };
 
 /** What a write did: the HLC of its change (0n when nothing changed) and how many records changed. */
 export interface WriteOutcome {
@@ -13,19 +16,34 @@ export interface WriteOutcome {
   readonly count: number;
 }
 
-/** One write of {@link PluresClient.batch}. */
-export type BatchWrite =
+/** One write of {@link PluresClient.batch}, optionally with conditions (protocol 2). */
+export type BatchWrite = (
   | { readonly kind: 'put' | 'patch'; readonly key: string; readonly value: DocumentInput }
-  | { readonly kind: 'delete'; readonly key: string };
+  | { readonly kind: 'delete'; readonly key: string }
+) &
+  WriteCondition;
 
-/** Arguments of {@link PluresClient.list}. */
-export interface ListQuery {
+/** A range of keys (spec/crdt.md#ranges): every bound optional, all applying together. */
+export interface RangeQuery {
   /** Only keys starting with this. */
   readonly prefix?: string;
-  /** Only keys strictly after this one (the previous page's `next`). */
+  /** Only keys at or after this one (inclusive). Protocol version 2. */
+  readonly start?: string;
+  /** Only keys strictly before this one (exclusive). Protocol version 2. */
+  readonly end?: string;
+}
+
+/** Arguments of {@link PluresClient.list}. */
+export interface ListQuery extends RangeQuery {
+  /**
+   * Only keys strictly after this one in walk order, i.e. strictly before it with `reverse`
+   * (the previous page's `next`).
+   */
   readonly after?: string;
   /** Largest page; 0 or absent means the server's default (100). */
   readonly limit?: number;
+  /** Walk the range from its last key down. Protocol version 2. */
+  readonly reverse?: boolean;
 }
 
 /** One page of {@link PluresClient.list}. */
@@ -57,10 +75,10 @@ export interface PluresClient {
   /** Futex sleeps that timed out with a request in flight (lost wake-ups: should stay 0). */
   readonly transportTimeouts: number;
 
-  /** Replaces a record's data. */
-  put(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome>;
-  /** Sets only the given top-level fields of a record's data. */
-  patch(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome>;
+  /** Replaces a record's data; `ifAbsent` / `ifHlc` make it conditional (else `Conflict`). */
+  put(key: string, value: DocumentInput, options?: WriteOptions): Promise<WriteOutcome>;
+  /** Sets only the given top-level fields of a record's data; conditions as for `put`. */
+  patch(key: string, value: DocumentInput, options?: WriteOptions): Promise<WriteOutcome>;
   /** A record's data, or undefined when it does not exist. */
   get(key: string, options?: CallOptions): Promise<JsonObject | undefined>;
   /**
@@ -70,11 +88,11 @@ export interface PluresClient {
   getBytes(key: string, options?: CallOptions): Promise<Uint8Array | undefined>;
   /** A record with its CRDT metadata, or undefined. */
   getRecord(key: string, options?: CallOptions): Promise<WireRecord | undefined>;
-  /** Deletes a record; `count` is 0 when it was not live. */
-  delete(key: string, options?: CallOptions): Promise<WriteOutcome>;
+  /** Deletes a record; `count` is 0 when it was not live; conditions as for `put`. */
+  delete(key: string, options?: WriteOptions): Promise<WriteOutcome>;
   /** One page of live records in key order. */
   list(query?: ListQuery, options?: CallOptions): Promise<ListPageOf<JsonObject>>;
-  /** Every live record matching `query.prefix`, page by page. */
+  /** Every live record of the query's range, page by page (down with `reverse`). */
   listAll(
     query?: Omit<ListQuery, 'after'>,
     options?: CallOptions,
@@ -98,14 +116,25 @@ export interface PluresClient {
   /** Closes the client: pending requests fail with `Closed`. Idempotent. */
   close(): Promise<void>;
 
-  putSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome;
-  patchSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome;
+  putSync(key: string, value: DocumentInput, options?: WriteOptions): WriteOutcome;
+  patchSync(key: string, value: DocumentInput, options?: WriteOptions): WriteOutcome;
   getSync(key: string, options?: CallOptions): JsonObject | undefined;
   /** {@link getBytes}, blocking; the bytes may share memory with other answers too. */
   getBytesSync(key: string, options?: CallOptions): Uint8Array | undefined;
-  deleteSync(key: string, options?: CallOptions): WriteOutcome;
+  deleteSync(key: string, options?: WriteOptions): WriteOutcome;
   listSync(query?: ListQuery, options?: CallOptions): ListPageOf<JsonObject>;
   batchSync(writes: readonly BatchWrite[], options?: CallOptions): WriteOutcome;
   statsSync(options?: CallOptions): StatsResult;
   pingSync(payload?: Uint8Array, options?: CallOptions): Uint8Array | undefined;
+
+  // Queries and range writes (protocol version 2; `VersionMismatch` from an older server).
+  /** The number of live records in `query`'s range (every record when empty), values unread. */
+  count(query?: RangeQuery, options?: CallOptions): Promise<number>;
+  /** Synchronous {@link count}. */
+  countSync(query?: RangeQuery, options?: CallOptions): number;
+  /**
+   * Deletes every live record of `range` atomically (`{}`: every record), a tombstone and a
+   * delete event each; `count` is how many were deleted.
+   */
+  deleteRange(range: RangeQuery, options?: CallOptions): Promise<WriteOutcome>;
 }

@@ -10,6 +10,7 @@ import { AnswerPump, type SubscriptionSink } from './answer-pump.ts';
 import type { CallOptions } from './client-options.ts';
 import { type ClientSession, remaining } from './client-session.ts';
 import { type Answer, type AnswerHandling, answerAsIs, PendingRequest } from './pending-request.ts';
+import { requestRefusal } from './request-needs.ts';
 
 /** The client core; `IpcClient` adds the typed operations on top. */
 export class ClientCore extends AnswerPump {
@@ -188,6 +189,10 @@ export class ClientCore extends AnswerPump {
 
   /** Encodes a request; refuses (sending nothing) a frame over the session's limit. */
   protected encode(id: number, body: RequestBody, session: ClientSession): Uint8Array {
+    // A v2 request (or v2 fields) in a v1 session: refused here, with nothing sent.
+    const version = this.sessionTerms?.protocolVersion;
+    const refusal = version === undefined ? undefined : requestRefusal(body, version);
+    if (refusal !== undefined) throw refusal;
     const frame = this.frames.encodeRequest(id, body);
     const limit = Number(this.sessionTerms?.maxFrameBytes ?? session.header.maxFrameBytes);
     if (frame.length > limit) {

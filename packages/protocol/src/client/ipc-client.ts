@@ -15,6 +15,7 @@ import type {
   ListPageOf,
   ListQuery,
   PluresClient,
+  RangeQuery,
   Subscription,
   WriteOutcome,
 } from './client-api.ts';
@@ -28,6 +29,7 @@ import {
 } from './json-values.ts';
 import type { AnswerHandling } from './pending-request.ts';
 import { type ChangeEvent, type WatchOptions, WatchQueue } from './watch-queue.ts';
+import { conditionFields, type WriteOptions } from './write-conditions.ts';
 
 /** The PluresDB IPC client: one session with the server of a channel, reconnecting on its own. */
 export class IpcClient extends ClientCore implements PluresClient {
@@ -47,19 +49,19 @@ export class IpcClient extends ClientCore implements PluresClient {
     return client;
   }
 
-  /** Replaces a record's data. */
-  async put(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome> {
+  /** Replaces a record's data; `ifAbsent` / `ifHlc` make it conditional (else `Conflict`). */
+  async put(key: string, value: DocumentInput, options?: WriteOptions): Promise<WriteOutcome> {
     return this.call(
-      { type: 'Put', value: { key, value: documentBytes(value) } },
+      { type: 'Put', value: { key, value: documentBytes(value), ...conditionFields(options) } },
       'WriteResult',
       options,
     );
   }
 
-  /** Sets the given fields, keeping the others. */
-  async patch(key: string, value: DocumentInput, options?: CallOptions): Promise<WriteOutcome> {
+  /** Sets the given fields, keeping the others; conditions as for `put`. */
+  async patch(key: string, value: DocumentInput, options?: WriteOptions): Promise<WriteOutcome> {
     return this.call(
-      { type: 'Patch', value: { key, value: documentBytes(value) } },
+      { type: 'Patch', value: { key, value: documentBytes(value), ...conditionFields(options) } },
       'WriteResult',
       options,
     );
@@ -86,9 +88,14 @@ export class IpcClient extends ClientCore implements PluresClient {
     return this.call({ type: 'GetRecord', value: { key } }, 'RecordResult', options, theRecord);
   }
 
-  /** Deletes a record; `count` is 0 when it was not live. */
-  delete(key: string, options?: CallOptions): Promise<WriteOutcome> {
-    return this.call({ type: 'Delete', value: { key } }, 'WriteResult', options);
+  /** Deletes a record; `count` is 0 when it was not live; conditions as for `put`. */
+  delete(key: string, options?: WriteOptions): Promise<WriteOutcome> {
+    try {
+      const value = { key, ...conditionFields(options) };
+      return this.call({ type: 'Delete', value }, 'WriteResult', options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** One page of live records in key order. */
@@ -103,7 +110,7 @@ export class IpcClient extends ClientCore implements PluresClient {
     };
   }
 
-  /** Every live record matching `query.prefix`, page by page (`limit` is the page size). */
+  /** Every live record of the query's range, page by page (`limit` is the page size). */
   async *listAll(
     query: Omit<ListQuery, 'after'> = {},
     options?: CallOptions,
@@ -207,18 +214,18 @@ export class IpcClient extends ClientCore implements PluresClient {
   }
 
   /** Synchronous {@link put}: blocks the thread until the answer (scripts, hot loops). */
-  putSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome {
+  putSync(key: string, value: DocumentInput, options?: WriteOptions): WriteOutcome {
     return this.callSync(
-      { type: 'Put', value: { key, value: documentBytes(value) } },
+      { type: 'Put', value: { key, value: documentBytes(value), ...conditionFields(options) } },
       'WriteResult',
       options,
     );
   }
 
   /** Synchronous {@link patch}. */
-  patchSync(key: string, value: DocumentInput, options?: CallOptions): WriteOutcome {
+  patchSync(key: string, value: DocumentInput, options?: WriteOptions): WriteOutcome {
     return this.callSync(
-      { type: 'Patch', value: { key, value: documentBytes(value) } },
+      { type: 'Patch', value: { key, value: documentBytes(value), ...conditionFields(options) } },
       'WriteResult',
       options,
     );
@@ -236,8 +243,9 @@ export class IpcClient extends ClientCore implements PluresClient {
   }
 
   /** Synchronous {@link delete}. */
-  deleteSync(key: string, options?: CallOptions): WriteOutcome {
-    return this.callSync({ type: 'Delete', value: { key } }, 'WriteResult', options);
+  deleteSync(key: string, options?: WriteOptions): WriteOutcome {
+    const value = { key, ...conditionFields(options) };
+    return this.callSync({ type: 'Delete', value }, 'WriteResult', options);
   }
 
   /** Synchronous {@link list}. */
@@ -270,6 +278,36 @@ export class IpcClient extends ClientCore implements PluresClient {
   pingSync(payload?: Uint8Array, options?: CallOptions): Uint8Array | undefined {
     return this.callSync({ type: 'Ping', value: { payload } }, 'Pong', options).payload;
   }
+
+  // Queries and range writes (protocol version 2, spec/crdt.md#ranges).
+
+  /** The number of live records in `query`'s range (every record when empty), values unread. */
+  count(query: RangeQuery = {}, options?: CallOptions): Promise<number> {
+    return this.call({ type: 'Count', value: rangeBody(query) }, 'CountResult', options, aCount);
+  }
+
+  /** Synchronous {@link count}. */
+  countSync(query: RangeQuery = {}, options?: CallOptions): number {
+    return Number(
+      this.callSync({ type: 'Count', value: rangeBody(query) }, 'CountResult', options).count,
+    );
+  }
+
+  /**
+   * Deletes every live record of `range` atomically (`{}`: every record), leaving a tombstone
+   * and sending a delete event for each (spec/crdt.md#delete-range).
+   */
+  deleteRange(range: RangeQuery, options?: CallOptions): Promise<WriteOutcome> {
+    if (typeof range !== 'object' || range === null) {
+      return Promise.reject(
+        new IpcError(
+          ErrorCode.InvalidArgument,
+          'deleteRange expects a range: { prefix } or { start, end }',
+        ),
+      );
+    }
+    return this.call({ type: 'DeleteRange', value: rangeBody(range) }, 'WriteResult', options);
+  }
 }
 
 // How the reads turn their answer into what they resolve with: constants, so a request
@@ -289,6 +327,11 @@ const theRecord: AnswerHandling<'RecordResult', WireRecord | undefined> = {
   map: (result) => result.record,
 };
 
+const aCount: AnswerHandling<'CountResult', number> = {
+  onAnswer: undefined,
+  map: (result) => Number(result.count),
+};
+
 const thePayload: AnswerHandling<'Pong', Uint8Array | undefined> = {
   onAnswer: undefined,
   map: (result) => result.payload,
@@ -302,13 +345,25 @@ function listBody(query: ListQuery) {
       'list limit must be an integer from 0 to 2^32 - 1',
     );
   }
-  return { prefix: query.prefix, after: query.after, limit };
+  return {
+    prefix: query.prefix,
+    after: query.after,
+    limit,
+    start: query.start,
+    end: query.end,
+    reverse: query.reverse,
+  };
+}
+
+function rangeBody(query: RangeQuery) {
+  return { prefix: query.prefix, start: query.start, end: query.end };
 }
 
 function batchOp(write: BatchWrite) {
-  if (write.kind === 'delete') return { kind: BatchOpKind.Delete, key: write.key };
+  const condition = conditionFields(write);
+  if (write.kind === 'delete') return { kind: BatchOpKind.Delete, key: write.key, ...condition };
   const kind = write.kind === 'put' ? BatchOpKind.Put : BatchOpKind.Patch;
-  return { kind, key: write.key, value: documentBytes(write.value) };
+  return { kind, key: write.key, value: documentBytes(write.value), ...condition };
 }
 
 function changeEvent(event: Event): ChangeEvent {

@@ -8,7 +8,10 @@ export type {
   ListPageOf,
   ListQuery,
   PluresClient,
+  RangeQuery,
   Subscription,
+  WriteCondition,
+  WriteOptions,
   WriteOutcome,
 } from './client-api.ts';
 export type { CallOptions, ConnectOptions, ReconnectOptions } from './client-options.ts';

@@ -82,12 +82,16 @@ export class FrameCodec {
         this.getRecordRequest ??= new FrameTemplate(GET_RECORD_REQUEST);
         return this.getRecordRequest.encode(builder, id, body.value.key, undefined);
       case 'Delete':
+        // Templates carry the key (and value) only: a conditional write takes the generic path.
+        if (conditional(body.value)) break;
         this.deleteRequest ??= new FrameTemplate(DELETE_REQUEST);
         return this.deleteRequest.encode(builder, id, body.value.key, undefined);
       case 'Put':
+        if (conditional(body.value)) break;
         this.putRequest ??= new FrameTemplate(PUT_REQUEST);
         return this.putRequest.encode(builder, id, body.value.key, body.value.value);
       case 'Patch':
+        if (conditional(body.value)) break;
         this.patchRequest ??= new FrameTemplate(PATCH_REQUEST);
         return this.patchRequest.encode(builder, id, body.value.key, body.value.value);
       case 'Ping':
@@ -173,4 +177,12 @@ export class FrameCodec {
     this.writeAnswer?.forget();
     this.pongAnswer?.forget();
   }
+}
+
+// True when a write sets a condition (protocol version 2), which the templates do not carry.
+function conditional(write: {
+  ifAbsent?: boolean | undefined;
+  ifHlc?: bigint | undefined;
+}): boolean {
+  return write.ifAbsent === true || (write.ifHlc !== undefined && write.ifHlc !== 0n);
 }

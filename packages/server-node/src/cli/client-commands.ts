@@ -6,6 +6,7 @@ import { now } from '@pluresdb-ipc/protocol/transport';
 import { outputClosed, writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+import { deleteRangeArgs, rangeArgs, writeConditionArgs } from './range-args.ts';
 import { readSecretFile } from './secret-file.ts';
 
 /** Runs a client command; resolves with the exit code. */
@@ -35,7 +36,7 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
 }
 
 /** The commands an operator slot serves (spec/transport.md#operator-slots). */
-const operatorCommands = new Set(['get', 'list', 'stats', 'ping']);
+const operatorCommands = new Set(['get', 'list', 'count', 'stats', 'ping']);
 
 const arity: Record<string, [number, number]> = {
   get: [1, 1],
@@ -46,6 +47,8 @@ const arity: Record<string, [number, number]> = {
   watch: [0, 1],
   stats: [0, 0],
   ping: [0, 0],
+  count: [0, 1],
+  'delete-range': [0, 1],
 };
 
 /** True for the client commands. */
@@ -82,11 +85,22 @@ async function run(
     case 'put':
     case 'patch': {
       const value = parseDocumentArg(operands[1] ?? '');
-      printJson(command === 'put' ? await client.put(key, value) : await client.patch(key, value));
+      const condition = writeConditionArgs(args);
+      printJson(
+        command === 'put'
+          ? await client.put(key, value, condition)
+          : await client.patch(key, value, condition),
+      );
       return ExitCode.Ok;
     }
     case 'del':
-      printJson(await client.delete(key));
+      printJson(await client.delete(key, writeConditionArgs(args)));
+      return ExitCode.Ok;
+    case 'count':
+      printJson({ count: await client.count(rangeArgs(operands[0], args)) });
+      return ExitCode.Ok;
+    case 'delete-range':
+      printJson(await client.deleteRange(deleteRangeArgs(operands[0], args)));
       return ExitCode.Ok;
     case 'list':
       return list(client, args);
@@ -114,9 +128,10 @@ async function run(
 }
 
 async function list(client: IpcClient, args: ParsedArgs): Promise<number> {
-  const { prefix, after, limit, all } = args.values;
+  const { prefix, after, limit, all, reverse } = args.values;
   const query = {
-    ...(prefix === undefined ? {} : { prefix }),
+    ...rangeArgs(prefix, args),
+    ...(reverse ? { reverse } : {}),
     ...(limit === undefined ? {} : { limit: positiveInteger(limit, '--limit') }),
   };
   if (all) {

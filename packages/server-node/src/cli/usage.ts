@@ -18,6 +18,11 @@ const clientFlags = `Flags every client command takes:
   --timeout MS        give up after MS milliseconds, connecting included (default 30000)
   --secret-file F     the server's shared secret, when it requires one`;
 
+const conditionFlags = `
+  --if-absent   only when the record is not live (never written, or deleted)
+  --if-hlc N    only when the record's HLC (get-record's hlc) is N
+Either failing: exit 1 with a Conflict error, and nothing is written.`;
+
 const commands: Record<string, CommandHelp> = {
   serve: {
     synopsis: `serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
@@ -61,28 +66,51 @@ refused (PermissionDenied) unless --fix-permissions is given and it is this user
     details: "Prints the record's data as JSON; exit 3 (and a line on stderr) when there is none.",
   },
   put: {
-    synopsis: 'put KEY JSON|-',
+    synopsis: 'put KEY JSON|- [--if-absent] [--if-hlc N]',
     summary: "replace the record's data (- reads stdin)",
     details: `Replaces the record's data with the JSON object given (- reads it from stdin); prints
-the write's {hlc, count}.`,
+the write's {hlc, count}.
+${conditionFlags}`,
   },
   patch: {
-    synopsis: 'patch KEY JSON|-',
+    synopsis: 'patch KEY JSON|- [--if-absent] [--if-hlc N]',
     summary: 'set only the given fields',
     details: `Sets the fields of the JSON object given (- reads it from stdin), keeping the record's
-other fields; prints the write's {hlc, count}.`,
+other fields; prints the write's {hlc, count}.
+${conditionFlags}`,
   },
   del: {
-    synopsis: 'del KEY',
+    synopsis: 'del KEY [--if-absent] [--if-hlc N]',
     summary: 'delete the record',
-    details: "Deletes the record; prints the write's {hlc, count} (count 0 when there was none).",
+    details: `Deletes the record; prints the write's {hlc, count} (count 0 when there was none).
+${conditionFlags}`,
   },
   list: {
-    synopsis: 'list [--prefix P] [--after K] [--limit N] [--all]',
+    synopsis: 'list [--prefix P] [--start K] [--end K] [--reverse] [--after K] [--limit N] [--all]',
+    brief: 'list [--prefix P] [--start K] [--end K] [FLAGS]',
     summary: 'a page as JSON; --all: all, a line each',
     details: `Prints one page of records in key order as JSON ({items, next}); pass next as --after
 for the following page. --all prints every record instead, one JSON line each, fetching
-pages as it goes (stops quietly when its reader goes away: list --all | head).`,
+pages as it goes (stops quietly when its reader goes away: list --all | head).
+
+  --prefix P    only keys starting with P
+  --start K     only keys at or after K (inclusive)
+  --end K       only keys before K (exclusive)
+  --reverse     from the last key down; --after K then continues below K`,
+  },
+  count: {
+    synopsis: 'count [PREFIX] [--start K] [--end K]',
+    summary: 'how many live records a range holds',
+    details: `Prints {"count": N}: the live records whose keys start with PREFIX (every key when
+none), at or after --start K and before --end K. Values are not read.`,
+  },
+  'delete-range': {
+    synopsis: 'delete-range PREFIX | --start K --end K | --all',
+    summary: 'delete every record of a range, atomically',
+    details: `Deletes every live record whose key starts with PREFIX, at or after --start K and
+before --end K (any of the three, together), in one transaction: a reader sees all of
+them deleted or none. Each leaves a tombstone and a delete event, as del does. Prints
+{hlc, count}. With no range at all it refuses, unless --all (every record) is given.`,
   },
   watch: {
     synopsis: 'watch [PREFIX]',
@@ -113,7 +141,18 @@ See docs/operations.md.`,
   },
 };
 
-const clientCommands = ['get', 'put', 'patch', 'del', 'list', 'watch', 'stats', 'ping'];
+const clientCommands = [
+  'get',
+  'put',
+  'patch',
+  'del',
+  'list',
+  'count',
+  'delete-range',
+  'watch',
+  'stats',
+  'ping',
+];
 
 function line(name: string): string {
   const help = commands[name] as CommandHelp;
