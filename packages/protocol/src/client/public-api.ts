@@ -3,6 +3,7 @@
 // `export * from '@pluresdb-ipc/protocol/client'`.
 export { IpcError } from '../errors.ts';
 export { ErrorCode } from '../gen/types.ts';
+export { oldestSeqOf, ResumeTooOldError } from '../resume-too-old.ts';
 export type {
   BatchWrite,
   ListPageOf,
