@@ -122,6 +122,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
           writemap: resolved.writemap,
           fixPermissions: resolved.fixPermissions,
           maxValueBytes: resolved.maxValueBytes,
+          ...(resolved.changeLog === undefined ? {} : { changeLog: resolved.changeLog }),
         }),
       resolved.dataDir,
       resolved.storeOpenTimeoutMs,
