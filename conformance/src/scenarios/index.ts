@@ -9,6 +9,7 @@ import { keyAndValueScenarios } from './keys-and-values.ts';
 import { largeValueScenarios } from './large-values.ts';
 import { operationScenarios } from './operations.ts';
 import { pipeliningScenarios } from './pipelining.ts';
+import { resumeScenarios } from './resume.ts';
 import { subscriptionScenarios } from './subscriptions.ts';
 import { syncScenarios } from './sync-variants.ts';
 import { vectorScenarios } from './vectors.ts';
@@ -23,6 +24,7 @@ export const scenarios: readonly Scenario[] = [
   ...keyAndValueScenarios,
   ...pipeliningScenarios,
   ...subscriptionScenarios,
+  ...resumeScenarios,
   ...deadlineScenarios,
   ...availabilityScenarios,
   ...largeValueScenarios,

@@ -2,6 +2,7 @@
 // (spec/crdt.md#subscriptions): it carries the oldest seq still held, which the wire's
 // `Response.oldest_seq` carries between server and client (spec/errors.md#resumetooold).
 import { ErrorCode, IpcError, type IpcErrorOptions } from './errors.ts';
+import type { Response } from './gen/types.ts';
 
 /** `ResumeTooOld`, with the oldest seq the change log still holds (0 when it holds none). */
 export class ResumeTooOldError extends IpcError {
@@ -19,4 +20,12 @@ export function oldestSeqOf(error: unknown): bigint | undefined {
   if (!IpcError.is(error) || error.code !== ErrorCode.ResumeTooOld) return undefined;
   const value = Reflect.get(error, 'oldestSeq');
   return typeof value === 'bigint' ? value : undefined;
+}
+
+/** The error a failed response reports: a {@link ResumeTooOldError} carries its `oldestSeq`. */
+export function responseError(response: Response): IpcError {
+  const message = response.message ?? 'the server gave no reason';
+  if (response.code === ErrorCode.ResumeTooOld)
+    return new ResumeTooOldError(message, response.oldestSeq ?? 0n);
+  return new IpcError(response.code, message);
 }

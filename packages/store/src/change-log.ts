@@ -98,9 +98,12 @@ export class ChangeLog {
     }
   }
 
-  /** The oldest seq the log holds; 0 when it is empty. */
+  /**
+   * The oldest seq the log holds; 0 when it is empty. Entries at or below the floor are on
+   * their way out (a pruning step is committing): they do not count.
+   */
   oldestSeq(): number {
-    for (const key of this.#data.changes.getKeys({ limit: 1 })) return key;
+    for (const key of this.#data.changes.getKeys({ start: this.#floor + 1, limit: 1 })) return key;
     return 0;
   }
 
