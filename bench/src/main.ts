@@ -11,6 +11,7 @@ import { consoleTable, markdownReport } from './report/markdown.ts';
 import { createProgress } from './report/progress.ts';
 import { sleepingClientsConsole } from './report/sleeping-table.ts';
 import { svgChart } from './report/svg-chart.ts';
+import { catchUpCheck } from './run/catch-up-check.ts';
 import { idleChecks } from './run/idle-checks.ts';
 import { measureTasks } from './run/measure-tasks.ts';
 import { planTasks, timings } from './run/plan.ts';
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
   const tasks = planTasks(runtimes, timing);
   // + starting servers, the idle checks, and two kinds of wait per runtime.
   const steps =
-    tasks.reduce((sum, task) => sum + task.scenarios.length + 1, 0) + 2 + 2 * runtimes.length;
+    tasks.reduce((sum, task) => sum + task.scenarios.length + 1, 0) + 3 + 2 * runtimes.length;
   const progress = createProgress(steps, process.stderr);
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown CPU',
@@ -73,6 +74,8 @@ async function main(): Promise<number> {
       64,
       values.quick ? 1000 : 2000,
     );
+    progress.step('catch-up: a resumed watch replays the change log');
+    const catchUp = await catchUpCheck(ipc.endpoint.channel ?? '', values.quick ? 20_000 : 100_000);
     const sleeping = await sleepingClients(
       ipc.endpoint.channel ?? '',
       runtimes,
@@ -85,12 +88,15 @@ async function main(): Promise<number> {
     writeFileSync(join(values.out, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
     writeFileSync(
       join(values.out, 'latest-checks.json'),
-      `${JSON.stringify({ machine, quick: values.quick, checks, sleeping_clients: sleeping, skipped: skipped.map((s) => ({ runtime: s.task.runtime, transport: s.task.transport, reason: s.reason })) }, null, 2)}\n`,
+      `${JSON.stringify({ machine, quick: values.quick, checks, catch_up: catchUp, sleeping_clients: sleeping, skipped: skipped.map((s) => ({ runtime: s.task.runtime, transport: s.task.transport, reason: s.reason })) }, null, 2)}\n`,
     );
     writeFileSync(join(values.out, 'latest.md'), markdownReport(rows, machine, sleeping));
     writeFileSync(join(values.out, 'latest.svg'), svgChart(rows));
     process.stdout.write(`${consoleTable(rows)}\n`);
     process.stdout.write(`\nidle: ${JSON.stringify(checks)}\n`);
+    process.stdout.write(
+      `catch-up: a resumed watch replayed ${catchUp.changes} logged changes in ${catchUp.replay_ms} ms (${catchUp.events_per_second} events/s)\n`,
+    );
     process.stdout.write(`\n${sleepingClientsConsole(sleeping)}\n`);
     for (const { task, reason } of skipped)
       process.stdout.write(`skipped ${task.runtime} ${task.transport}: ${reason}\n`);

@@ -27,6 +27,7 @@ import {
 import type { Command, OpName, RecordJson } from './driver-protocol.ts';
 import { type DriverSession, MAIN_CLIENT } from './driver-session.ts';
 import { digestOf, generatedDocument, MIN_GENERATED_BYTES } from './generated-value.ts';
+import { resumptionArgs } from './resumption-args.ts';
 import { checkVectors } from './vector-check.ts';
 import {
   fromBase64,
@@ -171,10 +172,15 @@ export const driverOps: { readonly [op in OpName]: Handler } = {
   },
   subscribe: async (session, command) => {
     const prefix = stringArg(command, 'prefix');
-    const { handle, id } = await call(session, command, {
-      run: (client, options) => session.subscribe(client, prefix, options),
+    const resumption = resumptionArgs(command);
+    const { handle, id, seq } = await call(session, command, {
+      run: (client, options) => session.subscribe(client, prefix, { ...options, ...resumption }),
     });
-    return { handle, subscriptionId: id.toString() };
+    return {
+      handle,
+      subscriptionId: id.toString(),
+      seq: seq === undefined ? null : seq.toString(),
+    };
   },
   unsubscribe: async (session, command) => {
     const subscription = session.takeSubscription(integerArg(command, 'handle'));

@@ -17,6 +17,8 @@ export const FOREIGN_ERROR = 'NotIpcError';
 export interface WireError {
   readonly code: string;
   readonly message: string;
+  /** With `ResumeTooOld`: the oldest seq the server's change log holds (decimal). */
+  readonly oldestSeq?: string;
 }
 
 /** Arguments every client operation accepts besides its own. */
@@ -178,7 +180,10 @@ export interface DriverOps {
   /** Digest of `getBytes(key)`, or null when there is no document. */
   digest: { args: { key: string }; value: DigestJson | null };
   /** Subscribes; events arrive as {@link EventLine}s carrying `handle`. */
-  subscribe: { args: { prefix: string }; value: { handle: number; subscriptionId: string } };
+  subscribe: {
+    args: { prefix: string; since?: string; resume?: boolean };
+    value: { handle: number; subscriptionId: string; seq: string | null };
+  };
   unsubscribe: { args: { handle: number }; value: null };
   /**
    * Runs a 1 ms interval timer for `durationMs` and answers the longest gap between its ticks,

@@ -1,5 +1,5 @@
 // What a driver holds between commands: its named clients and live subscriptions.
-import type { CallOptions, ConnectOptions, Subscription } from '@pluresdb-ipc/protocol';
+import type { ConnectOptions, SubscribeOptions, Subscription } from '@pluresdb-ipc/protocol';
 import type { ClientApi, ConnectClient } from './client-api.ts';
 import { CommandError } from './command-args.ts';
 import type { EventLine } from './driver-protocol.ts';
@@ -43,8 +43,8 @@ export class DriverSession {
   async subscribe(
     client: ClientApi,
     prefix: string,
-    options: CallOptions,
-  ): Promise<{ handle: number; id: bigint }> {
+    options: Omit<SubscribeOptions, 'onEnd'>,
+  ): Promise<{ handle: number; id: bigint; seq: bigint | undefined }> {
     // The handle exists before the subscription does: events may arrive before subscribe's
     // promise settles, and must already carry it.
     const handle = this.nextHandle++;
@@ -54,7 +54,7 @@ export class DriverSession {
       { ...options, onEnd: (error) => this.push({ event: handle, end: wireError(error) }) },
     );
     this.subscriptions.set(handle, subscription);
-    return { handle, id: subscription.id };
+    return { handle, id: subscription.id, seq: subscription.lastSeq };
   }
 
   /** Removes and returns the subscription of `handle`. */

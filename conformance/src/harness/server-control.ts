@@ -26,6 +26,8 @@ export interface ServerSettings {
   readonly secret?: Uint8Array;
   /** `--max-outbound-bytes`; the server's default is 192 MiB. */
   readonly maxOutboundBytes?: number;
+  /** `--change-log-entries`; the server's default is 100,000 (0 = no limit). */
+  readonly changeLogEntries?: number;
 }
 
 let serial = 0;
@@ -59,6 +61,8 @@ export class ServerHandle {
       this.args.push('--max-clients', String(settings.maxClients));
     if (settings.maxOutboundBytes !== undefined)
       this.args.push('--max-outbound-bytes', String(settings.maxOutboundBytes));
+    if (settings.changeLogEntries !== undefined)
+      this.args.push('--change-log-entries', String(settings.changeLogEntries));
     if (settings.secret !== undefined) {
       const secretFile = join(this.baseDir, 'secret');
       writeFileSync(secretFile, settings.secret, { mode: 0o600 });

@@ -99,7 +99,8 @@ export const availabilityScenarios: readonly Scenario[] = [
     async run({ driver, server, key }) {
       const k = key('durable');
       await driver.ok('put', { key: k, value: { v: 1 } });
-      const { handle } = await driver.ok('subscribe', { prefix: k });
+      // Without resuming (resume.ts has the resumed one): it ends when the session is lost.
+      const { handle } = await driver.ok('subscribe', { prefix: k, resume: false });
       await server.stop();
       await eventually(
         () => driver.ends(handle).length > 0,

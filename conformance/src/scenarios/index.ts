@@ -10,6 +10,7 @@ import { largeValueScenarios } from './large-values.ts';
 import { operationScenarios } from './operations.ts';
 import { pipeliningScenarios } from './pipelining.ts';
 import { queryScenarios } from './queries.ts';
+import { resumeScenarios } from './resume.ts';
 import { subscriptionScenarios } from './subscriptions.ts';
 import { syncScenarios } from './sync-variants.ts';
 import { vectorScenarios } from './vectors.ts';
@@ -25,6 +26,7 @@ export const scenarios: readonly Scenario[] = [
   ...keyAndValueScenarios,
   ...pipeliningScenarios,
   ...subscriptionScenarios,
+  ...resumeScenarios,
   ...deadlineScenarios,
   ...availabilityScenarios,
   ...largeValueScenarios,

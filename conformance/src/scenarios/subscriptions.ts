@@ -98,7 +98,8 @@ export const subscriptionScenarios: readonly Scenario[] = [
       const server = await startServer({ maxOutboundBytes: 1 << 20 });
       await connect('stalled', server.channel);
       const prefix = `${key('cut')}/`;
-      const { handle } = await driver.ok('subscribe', { client: 'stalled', prefix });
+      // Without resuming: a resumed subscription would reconnect and go on (resume.ts).
+      const { handle } = await driver.ok('subscribe', { client: 'stalled', prefix, resume: false });
       const writer = await startDriver('writer', server.channel);
       await writer.ok('put', { key: `${prefix}first`, value: { n: 0 } });
       await eventually(() => driver.changes(handle).length >= 1, 'the first event');

@@ -124,6 +124,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
           fixPermissions: resolved.fixPermissions,
           maxValueBytes: resolved.maxValueBytes,
           ...privacyOption(),
+          ...(resolved.changeLog === undefined ? {} : { changeLog: resolved.changeLog }),
         }),
       resolved.dataDir,
       resolved.storeOpenTimeoutMs,

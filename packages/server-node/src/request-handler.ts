@@ -10,7 +10,14 @@ import {
   type ResponseBody,
   type BatchOp as WireBatchOp,
 } from '@pluresdb-ipc/protocol/messages';
-import type { BatchOp, KeyRange, Store, WriteOptions, WriteResult } from '@pluresdb-ipc/store';
+import type {
+  BatchOp,
+  KeyRange,
+  Store,
+  StoreStats,
+  WriteOptions,
+  WriteResult,
+} from '@pluresdb-ipc/store';
 
 /** An answer now, or later for writes. */
 export type Answer = ResponseBody | Promise<ResponseBody>;
@@ -18,8 +25,11 @@ export type Answer = ResponseBody | Promise<ResponseBody>;
 /** What the handler needs from the session and server besides the store. */
 export interface RequestContext {
   readonly store: Store;
-  /** Registers a subscription for this session; returns its id. */
-  subscribe(prefix: string): bigint;
+  /**
+   * Registers a subscription for this session, resuming after `since` when given
+   * (spec/crdt.md#subscriptions); returns its id and the latest committed seq.
+   */
+  subscribe(prefix: string, since?: bigint): { id: bigint; seq: bigint };
   /** Ends a subscription of this session; false when it has none by that id. */
   unsubscribe(id: bigint): boolean;
   /** Server statistics beyond the store's. */
@@ -65,10 +75,7 @@ export function handleRequest(request: Request, context: RequestContext): Answer
       };
     }
     case 'Subscribe':
-      return {
-        type: 'SubscribeResult',
-        value: { subscriptionId: context.subscribe(body.value.prefix ?? '') },
-      };
+      return subscribed(body.value, context);
     case 'Unsubscribe':
       if (!context.unsubscribe(body.value.subscriptionId)) {
         throw new IpcError(
@@ -91,6 +98,7 @@ export function handleRequest(request: Request, context: RequestContext): Answer
           requests: server.requests,
           uptimeMs: server.uptimeMs,
           serverVersion: server.version,
+          ...changeLogStats(stats),
         },
       };
     }
@@ -109,6 +117,35 @@ export function handleRequest(request: Request, context: RequestContext): Answer
         'the session is already established (second Hello)',
       );
   }
+}
+
+// Subscribe, resumed after `since` when `resume` is set (spec/messages.md#subscribe).
+function subscribed(
+  request: {
+    prefix?: string | undefined;
+    since?: bigint | undefined;
+    resume?: boolean | undefined;
+  },
+  context: RequestContext,
+): ResponseBody {
+  const since = request.resume === true ? (request.since ?? 0n) : undefined;
+  const { id, seq } = context.subscribe(request.prefix ?? '', since);
+  return { type: 'SubscribeResult', value: { subscriptionId: id, seq } };
+}
+
+// The Stats fields of the change log (spec/messages.md#stats).
+function changeLogStats(stats: StoreStats): {
+  seq: bigint;
+  logEntries: bigint;
+  logOldestSeq: bigint;
+  logBytes: bigint;
+} {
+  return {
+    seq: stats.committedSeq,
+    logEntries: BigInt(stats.logEntries),
+    logOldestSeq: stats.logOldestSeq,
+    logBytes: BigInt(stats.logBytes),
+  };
 }
 
 function written(result: Promise<WriteResult>): Promise<ResponseBody> {

@@ -8,7 +8,7 @@ import {
   MAX_CLIENTS,
   MAX_SEGMENT_BYTES,
 } from '@pluresdb-ipc/protocol/transport';
-import type { Durability } from '@pluresdb-ipc/store';
+import type { ChangeLogOptions, Durability } from '@pluresdb-ipc/store';
 import { channelDirectoryName } from './channel-directory.ts';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
 import { DEFAULT_STORE_OPEN_TIMEOUT_MS } from './store-open-watchdog.ts';
@@ -37,6 +37,11 @@ export interface ServeOptions {
    * can read or write, instead of refusing to start (spec/crdt.md#permissions). Default false.
    */
   readonly fixPermissions?: boolean;
+  /**
+   * Bounds of the store's change log, which resumed subscriptions read
+   * (spec/crdt.md#subscriptions); defaults 100,000 entries, 64 MiB, 7 days (0 = no limit).
+   */
+  readonly changeLog?: ChangeLogOptions;
   /** A shared secret clients must send in Hello; default none (OS permissions only). */
   readonly secret?: Uint8Array;
   /** Busy-wait this long for more work before sleeping, in µs; default 200. */
@@ -69,6 +74,7 @@ export interface ResolvedServeOptions {
   readonly durability: Durability;
   readonly writemap: boolean;
   readonly fixPermissions: boolean;
+  readonly changeLog: ChangeLogOptions | undefined;
   readonly secret: Uint8Array | undefined;
   readonly spinMicros: number;
   readonly maxBacklogBytes: number;
@@ -109,6 +115,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     durability: options.durability ?? 'process',
     writemap: options.writemap ?? false,
     fixPermissions: options.fixPermissions ?? false,
+    changeLog: options.changeLog,
     secret: options.secret,
     spinMicros: options.spinMicros ?? 200,
     maxBacklogBytes: options.maxBacklogBytes ?? 32 * 1024 * 1024,

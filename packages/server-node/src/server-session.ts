@@ -24,7 +24,7 @@ import {
   SlotState,
   SlotWord,
 } from '@pluresdb-ipc/protocol/transport';
-import type { StoreEvent } from '@pluresdb-ipc/store';
+import type { CatchUp, StoreEvent } from '@pluresdb-ipc/store';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';
 import { SessionOutput } from './session-output.ts';
@@ -32,6 +32,8 @@ import { helloAnswer, operatorRefusal } from './session-terms.ts';
 
 /** Most frames one session handles per turn, so one busy client cannot starve the others. */
 const FRAMES_PER_TURN = 64;
+/** Most change log entries a resumed subscription reads per turn (spec/crdt.md#subscriptions). */
+const CATCH_UP_PER_TURN = 256;
 
 /** One client session, as the server sees it. */
 export class ServerSession {
@@ -48,6 +50,8 @@ export class ServerSession {
   /** The version agreed in the Hello exchange (spec/messages.md#version-negotiation). */
   private protocolVersion = 1;
   private readonly subscriptions = new Map<bigint, () => void>();
+  /** Resumed subscriptions still reading the change log, paced by the client's reading. */
+  private readonly catchingUp = new Map<bigint, CatchUp>();
   private nextSubscription = 1n;
   private readonly context: RequestContext;
   /** Verification limits of this session's frames (built once, not per frame). */
@@ -80,7 +84,7 @@ export class ServerSession {
     this.operatorOnly = slot >= layout.maxClients - layout.operatorSlots;
     this.context = {
       store: core.store,
-      subscribe: (prefix) => this.subscribe(prefix),
+      subscribe: (prefix, since) => this.subscribe(prefix, since),
       unsubscribe: (id) => this.unsubscribe(id),
       serverStats: () => core.statsForClients(),
     };
@@ -95,8 +99,10 @@ export class ServerSession {
   service(): boolean {
     // Most sessions are idle in most passes, and the server makes a pass per request: an idle
     // one costs two loads. (Skipping the writer's sleep check is safe: it follows every read.)
-    if (this.outbox.isEmpty && !this.reader.hasData()) return false;
+    if (this.outbox.isEmpty && !this.reader.hasData() && this.catchingUp.size === 0) return false;
     let progressed = this.output.flush();
+    if (this.catchingUp.size > 0 && this.outbox.isEmpty && !this.ended && this.catchUp())
+      progressed = true;
     // While stopping, only answers already owed go out; new requests get refuseRemaining().
     if (!this.outbox.isEmpty || this.ended || this.core.stopping) return progressed;
     for (let n = 0; n < FRAMES_PER_TURN && !this.ended && this.outbox.isEmpty; n++) {
@@ -150,7 +156,7 @@ export class ServerSession {
   canProgress(): boolean {
     if (this.ended) return false;
     if (!this.outbox.isEmpty) return this.output.flush();
-    return this.reader.hasData();
+    return this.reader.hasData() || this.catchingUp.size > 0;
   }
 
   /** True when the client published requests not read yet. */
@@ -199,6 +205,7 @@ export class ServerSession {
     this.ended = true;
     for (const stop of this.subscriptions.values()) stop();
     this.subscriptions.clear();
+    this.catchingUp.clear();
     const { control, layout } = this.core;
     control.setEndCode(layout, this.slot, code);
     control.transition(layout, this.slot, SlotState.Serving, SlotState.Ended);
@@ -224,6 +231,7 @@ export class ServerSession {
     this.ended = true;
     for (const stop of this.subscriptions.values()) stop();
     this.subscriptions.clear();
+    this.catchingUp.clear();
     this.outbox.clear();
   }
 
@@ -316,11 +324,23 @@ export class ServerSession {
     this.sendBody(id, answer);
   }
 
-  private subscribe(prefix: string): bigint {
-    const id = this.nextSubscription++;
-    const stop = this.core.store.subscribe({ prefix }, (event) => this.sendEvent(id, event));
-    this.subscriptions.set(id, stop);
-    return id;
+  private subscribe(prefix: string, since?: bigint): { id: bigint; seq: bigint } {
+    const store = this.core.store;
+    if (since === undefined) {
+      const id = this.nextSubscription++;
+      const stop = store.subscribe({ prefix }, (event) => this.sendEvent(id, event));
+      this.subscriptions.set(id, stop);
+      return { id, seq: store.committedSeq };
+    }
+    // Throws ResumeTooOld (answered with the oldest seq held) before an id is taken.
+    const id = this.nextSubscription;
+    const catchUp = store.subscribeFrom({ prefix, since }, (event) => this.sendEvent(id, event));
+    this.nextSubscription++;
+    this.subscriptions.set(id, () => catchUp.stop());
+    // Its logged changes go out from the next turn on, after this answer, as the client's
+    // ring has room (catchUp below): none is held in memory, whatever the backlog.
+    this.catchingUp.set(id, catchUp);
+    return { id, seq: store.committedSeq };
   }
 
   private unsubscribe(id: bigint): boolean {
@@ -328,7 +348,33 @@ export class ServerSession {
     if (stop === undefined) return false;
     stop();
     this.subscriptions.delete(id);
+    this.catchingUp.delete(id);
     return true;
+  }
+
+  /**
+   * Sends resumed subscriptions' logged changes while the client's ring has room: each reads
+   * at most CATCH_UP_PER_TURN entries, and stops at the first event that does not fit (it
+   * waits in the outbox, as any output). True when anything was read.
+   */
+  private catchUp(): boolean {
+    let progressed = false;
+    const more = (): boolean => this.outbox.isEmpty && !this.ended;
+    for (const [id, catchUp] of this.catchingUp) {
+      if (!more()) break;
+      const before = catchUp.cursor;
+      try {
+        if (catchUp.pump(CATCH_UP_PER_TURN, more)) this.catchingUp.delete(id);
+      } catch (error) {
+        // Pruning overtook it: its client reads slower than the log's bounds allow.
+        this.cut(
+          `a resumed subscription fell behind the change log: ${IpcError.from(error).rawMessage}`,
+        );
+        return true;
+      }
+      if (catchUp.cursor !== before || catchUp.live) progressed = true;
+    }
+    return progressed;
   }
 
   private sendEvent(subscriptionId: bigint, event: StoreEvent): void {

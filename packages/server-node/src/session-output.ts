@@ -2,7 +2,7 @@
 // events, encoded (answers through the server's FrameCodec, the hot ones by writing only what
 // varies) and written to the response ring, or queued when they do not fit; and the client's
 // doorbell, rung once per burst of output (BurstWake).
-import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
+import { ErrorCode, IpcError, oldestSeqOf } from '@pluresdb-ipc/protocol';
 import { EventKind, encodeFrame, type ResponseBody } from '@pluresdb-ipc/protocol/messages';
 import { Outbox, RingView, RingWriter, ringDoorbell } from '@pluresdb-ipc/protocol/transport';
 import type { StoreEvent } from '@pluresdb-ipc/store';
@@ -60,7 +60,8 @@ export class SessionOutput {
       error.rawMessage.length > 4096 ? `${error.rawMessage.slice(0, 4096)}…` : error.rawMessage;
     this.send(
       encodeFrame(this.core.builder, {
-        message: { type: 'Response', value: { id, code, message } },
+        // ResumeTooOld carries the oldest seq the change log holds (spec/errors.md).
+        message: { type: 'Response', value: { id, code, message, oldestSeq: oldestSeqOf(error) } },
       }),
     );
   }

@@ -22,9 +22,12 @@ describe('a watch cut with Busy', () => {
       '--max-outbound-bytes',
       String(1 << 20),
     ]);
-    const watch = spawn(process.execPath, [cliScript, 'watch', 'w/', '--channel', server.channel], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // --no-resume: a resumed watch would reconnect and go on (see the next test).
+    const watch = spawn(
+      process.execPath,
+      [cliScript, 'watch', 'w/', '--channel', server.channel, '--no-resume'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const keys: string[] = [];
       createInterface({ input: watch.stdout }).on('line', (line) => {
@@ -63,6 +66,60 @@ describe('a watch cut with Busy', () => {
       // The events that had reached the ring, from the first write on, none missing.
       expect(received.length).toBeGreaterThanOrEqual(10);
       expect(received).toEqual(received.map((_, i) => `w/${i}`));
+    } finally {
+      watch.kill('SIGKILL');
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(server.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('resumes after the cut, missing nothing and repeating nothing', async () => {
+    const server = await startServer(freshChannel('cutresume'), freshDataDir(), [
+      '--max-outbound-bytes',
+      String(1 << 20),
+    ]);
+    const watch = spawn(process.execPath, [cliScript, 'watch', 'w/', '--channel', server.channel], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const lines: { key: string; seq: string }[] = [];
+      createInterface({ input: watch.stdout }).on('line', (line) => {
+        lines.push(JSON.parse(line) as { key: string; seq: string });
+      });
+      let errors = '';
+      watch.stderr.on('data', (chunk: Buffer) => {
+        errors += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => watch.once('close', resolve));
+      for (let attempt = 0; lines.length === 0 && attempt < 50; attempt++) {
+        const put = await runCli(['put', 'w/first', '{"n":0}', '--channel', server.channel]);
+        expect(put.code, put.stderr).toBe(0);
+        await eventually(() => lines.length > 0, 2_000).catch(() => undefined);
+      }
+      watch.kill('SIGSTOP');
+      const writer = await runFixture('./value-writer.ts', [
+        server.channel,
+        'w/',
+        '600',
+        '4000',
+        '16',
+      ]);
+      expect(writer.code, writer.stderr).toBe(0);
+      await eventually(() => server.stderr().includes('ended: Busy'), 10_000);
+      watch.kill('SIGCONT');
+      // It reconnects and replays the rest from the change log.
+      await eventually(() => lines.length >= 601, 20_000);
+      watch.kill('SIGINT');
+      expect(await exited, errors).toBe(0);
+      console.log(`watch cut with Busy, resumed: ${lines.length} events printed`);
+      expect(lines.map((line) => line.key)).toEqual([
+        'w/first',
+        ...Array.from({ length: 600 }, (_, i) => `w/${i}`),
+      ]);
+      const seqs = lines.map((line) => BigInt(line.seq));
+      for (let k = 1; k < seqs.length; k++)
+        expect((seqs[k] as bigint) > (seqs[k - 1] as bigint)).toBe(true);
     } finally {
       watch.kill('SIGKILL');
       server.child.kill('SIGTERM');

@@ -66,6 +66,11 @@ export class ChangeFeed {
   }
 }
 
+/** The event of `change` committed as `seq` (data and clock decoded only when read). */
+export function changeEvent(change: CommittedChange, seq: number): StoreEvent {
+  return new ChangeEvent(change, seq);
+}
+
 /** A {@link StoreEvent} whose data and clock are decoded only when read. */
 class ChangeEvent implements StoreEvent {
   readonly kind: 'upsert' | 'delete';

@@ -8,12 +8,16 @@
 //   acknowledged and published to subscribers strictly in that order, once committed;
 // - a checkpoint of the sequence number and the clock (clock-checkpoint.ts), so both keep
 //   increasing across restarts without a metadata write per record;
-// - commits in place, synchronously, for the writes of a server's pass (commitTogether).
+// - commits in place, synchronously, for the writes of a server's pass (commitTogether);
+// - the change log (change-log.ts): each change is logged under its seq in its own
+//   transaction, so a subscription can resume after a seq (spec/crdt.md#subscriptions).
 
 import type { IpcError } from '@pluresdb-ipc/protocol';
 import { BatchGroups } from './batch-groups.ts';
 import type { Change, CurrentVersion } from './change.ts';
 import type { ChangeFeed } from './change-feed.ts';
+import type { ChangeLog } from './change-log.ts';
+import type { ChangeLogPruner } from './change-log-pruner.ts';
 import { ClockCheckpoint } from './clock-checkpoint.ts';
 import type { DataDir } from './data-dir.ts';
 import { DiskFullGuard } from './disk-full-guard.ts';
@@ -47,6 +51,8 @@ function noop(): void {}
 export class CommitQueue {
   readonly #data: DataDir;
   readonly #feed: ChangeFeed;
+  readonly #log: ChangeLog;
+  readonly #pruner: ChangeLogPruner;
   readonly #overlay: WriteOverlay;
   readonly #checkpoint: ClockCheckpoint;
   #issued: (Issued | undefined)[] = [];
@@ -57,6 +63,8 @@ export class CommitQueue {
     this.#settle(start, end, state, error),
   );
   #seq: number;
+  // The seq of the latest change committed and published (the seam of a resumption).
+  #committed: number;
   #failure: IpcError | undefined;
   #idle: (() => void)[] = [];
   #inFlight = 0;
@@ -83,15 +91,20 @@ export class CommitQueue {
   constructor(
     data: DataDir,
     feed: ChangeFeed,
+    log: ChangeLog,
+    pruner: ChangeLogPruner,
     clock: HybridClock,
     seqCeiling: number,
     inPlace: boolean,
   ) {
     this.#data = data;
     this.#feed = feed;
+    this.#log = log;
+    this.#pruner = pruner;
     this.#overlay = new WriteOverlay(data);
     this.#checkpoint = new ClockCheckpoint(data, clock, seqCeiling);
     this.#seq = seqCeiling;
+    this.#committed = seqCeiling;
     this.#inPlace = inPlace;
     this.#diskFull = new DiskFullGuard(data.path);
     this.#floor = new FreeSpaceFloor(data.path);
@@ -106,6 +119,14 @@ export class CommitQueue {
   /** Sequence number of the latest change issued. */
   get seq(): number {
     return this.#seq;
+  }
+
+  /**
+   * Sequence number of the latest change committed and published: every change up to it is in
+   * the change log (or was pruned), every later one will be published.
+   */
+  get committedSeq(): number {
+    return this.#committed;
   }
 
   /** Writes issued and not yet acknowledged. */
@@ -147,13 +168,15 @@ export class CommitQueue {
       return this.#commitInPlace(changes, result);
     let last: Promise<boolean> | undefined;
     if (!holding) this.#checkpoint.write(this.#seq, changes.length);
-    for (const change of changes) {
+    const firstSeq = this.#seq + 1;
+    for (let k = 0; k < changes.length; k++) {
+      const change = changes[k] as Change;
       if (holding) this.#held.push(change);
-      else last = this.#write(change);
+      else last = this.#write(change, firstSeq + k);
       this.#overlay.pin(change);
     }
-    const firstSeq = this.#seq + 1;
     this.#seq += changes.length;
+    this.#pruner.appended(changes.length);
     this.#inFlight += changes.length;
     this.#pendingGrowth += growth;
     let resolve: (result: WriteResult) => void = noop;
@@ -217,11 +240,14 @@ export class CommitQueue {
     const refusal = this.#diskFull.refusal() ?? this.#floor.admit(0, true, this.#pendingGrowth);
     if (refusal !== undefined) throw refusal;
     this.#checkpoint.mark();
+    const firstSeq = this.#seq + 1;
     let deleted: ReturnType<RangeDeletion['deleteAll']>;
     try {
       deleted = this.#data.env.transactionSync(() => {
+        // Each deleted record is logged under its own seq, in the same transaction.
+        let seq = firstSeq;
         const made = deletion.deleteAll((change) => {
-          this.#write(change);
+          this.#write(change, seq++);
         });
         this.#checkpoint.write(this.#seq, made.count);
         return made;
@@ -231,10 +257,16 @@ export class CommitQueue {
       this.#diskFull.failed();
       throw storeError(error, this.#data.path, 'committing to');
     }
-    const firstSeq = this.#seq + 1;
     this.#seq += deleted.count;
-    if (this.#feed.size > 0) {
-      deletion.replay(deleted, (change, index) => this.#feed.publish(change, firstSeq + index));
+    this.#pruner.appended(deleted.count);
+    if (this.#feed.size === 0) {
+      this.#committed = this.#seq;
+    } else {
+      deletion.replay(deleted, (change, index) => {
+        // As #published: committed before each publication (a listener may subscribe).
+        this.#committed = firstSeq + index;
+        this.#feed.publish(change, firstSeq + index);
+      });
     }
     return { hlc: deleted.lastHlc, count: deleted.count };
   }
@@ -269,8 +301,9 @@ export class CommitQueue {
 
   #commitHeld(changes: readonly Change[], start: number): void {
     const end = this.#trimmed + this.#issued.length;
-    // Their sequence numbers were given out as they were issued: the checkpoint covers them.
-    const error = this.#commitSync(changes, 0);
+    // Their sequence numbers were given out as they were issued (the last ones, in order):
+    // the checkpoint covers them.
+    const error = this.#commitSync(changes, 0, this.#seq - changes.length + 1);
     if (error === undefined) {
       this.#settle(start, end, 'committed', undefined);
       return;
@@ -284,18 +317,20 @@ export class CommitQueue {
   }
 
   /**
-   * Writes `changes` in one synchronous transaction, the checkpoint first if the sequence
-   * numbers (`reserve` more than those given out) or the clock need it. Returns the error when
-   * it aborted; then nothing of it, checkpoint included, was written.
+   * Writes `changes` (seqs from `firstSeq` on) in one synchronous transaction, the checkpoint
+   * first if the sequence numbers (`reserve` more than those given out) or the clock need it.
+   * Returns the error when it aborted; then nothing of it, checkpoint included, was written.
    */
-  #commitSync(changes: readonly Change[], reserve: number): IpcError | undefined {
+  #commitSync(changes: readonly Change[], reserve: number, firstSeq: number): IpcError | undefined {
     const refusal = this.#diskFull.refusal();
     if (refusal !== undefined) return refusal;
     this.#checkpoint.mark();
     try {
       this.#data.env.transactionSync(() => {
         this.#checkpoint.write(this.#seq, reserve);
-        for (const change of changes) this.#write(change);
+        for (let k = 0; k < changes.length; k++) {
+          void this.#write(changes[k] as Change, firstSeq + k);
+        }
       });
       return undefined;
     } catch (error) {
@@ -312,28 +347,44 @@ export class CommitQueue {
    * ~4 with the writable map).
    */
   #commitInPlace(changes: readonly Change[], result: WriteResult): Promise<WriteResult> {
-    const error = this.#commitSync(changes, changes.length);
-    if (error !== undefined) return Promise.reject(error);
     const firstSeq = this.#seq + 1;
+    const error = this.#commitSync(changes, changes.length, firstSeq);
+    if (error !== undefined) return Promise.reject(error);
     this.#seq += changes.length;
-    if (this.#feed.size > 0) {
-      for (let k = 0; k < changes.length; k++) {
-        this.#feed.publish(changes[k] as Change, firstSeq + k);
-      }
-    }
+    this.#pruner.appended(changes.length);
+    this.#published(changes, firstSeq);
     return Promise.resolve(result);
   }
 
-  /** Issues one change's put (and the removal of the version it replaces). */
-  #write(change: Change): Promise<boolean> {
+  /**
+   * Issues one change's put (and the removal of the version it replaces), then its change log
+   * entry, whose promise settles with the transaction.
+   */
+  #write(change: Change, seq: number): Promise<boolean> {
     const { records, tombstones } = this.#data;
     const { id, bytes, live } = change;
     if (live) {
-      const put = records.put(id, bytes);
-      return change.from === 'tombstones' ? tombstones.remove(id) : put;
+      records.put(id, bytes);
+      if (change.from === 'tombstones') tombstones.remove(id);
+    } else {
+      tombstones.put(id, bytes);
+      if (change.from === 'records') records.remove(id);
     }
-    const put = tombstones.put(id, bytes);
-    return change.from === 'records' ? records.remove(id) : put;
+    return this.#log.append(seq, change);
+  }
+
+  /** Marks `changes` (seqs from `firstSeq` on) committed and publishes them, in order. */
+  #published(changes: readonly Change[], firstSeq: number): void {
+    if (this.#feed.size === 0) {
+      this.#committed = firstSeq + changes.length - 1;
+      return;
+    }
+    for (let k = 0; k < changes.length; k++) {
+      // Before the publication: a subscription started by a listener of this change reads
+      // the log up to it, and is not among those this publication reaches.
+      this.#committed = firstSeq + k;
+      this.#feed.publish(changes[k] as Change, firstSeq + k);
+    }
   }
 
   /** Marks the writes at positions [start, end) (see Group) finished, and drains the queue. */
@@ -381,11 +432,7 @@ export class CommitQueue {
       this.#pendingGrowth -= issued.growth;
       for (const change of issued.changes) this.#overlay.unpin(change.id);
       if (issued.state === 'committed') {
-        if (this.#feed.size > 0) {
-          for (let k = 0; k < issued.changes.length; k++) {
-            this.#feed.publish(issued.changes[k] as Change, issued.firstSeq + k);
-          }
-        }
+        this.#published(issued.changes, issued.firstSeq);
         issued.resolve(issued.result);
       } else if (issued.state === 'refused') {
         issued.reject(storeError(issued.error, this.#data.path, 'committing to'));

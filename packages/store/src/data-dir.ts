@@ -27,7 +27,9 @@ export const LOCK_FILE = 'data.mdb-lock';
 const META_DB = 'pluresdb-meta';
 const RECORDS_DB = 'records';
 const TOMBSTONES_DB = 'tombstones';
-const OUR_DBS = [META_DB, RECORDS_DB, TOMBSTONES_DB];
+/** The change log (change-log.ts): entries by seq. */
+const CHANGES_DB = 'changes';
+const OUR_DBS = [META_DB, RECORDS_DB, TOMBSTONES_DB, CHANGES_DB];
 const MAX_DBS = 8;
 
 /** An open, claimed data directory. */
@@ -41,6 +43,8 @@ export interface DataDir {
   readonly records: Database<Buffer, string>;
   /** Deleted records (tombstones) by key. */
   readonly tombstones: Database<Buffer, string>;
+  /** The change log: entries (change-log-entry.ts) by seq, in seq order. */
+  readonly changes: Database<Buffer, number>;
   readonly owner: Owner;
   /** The persisted default actor id. */
   readonly actor: string;
@@ -210,6 +214,8 @@ function claim(env: RootDatabase, dir: string, file: string): Omit<DataDir, 'tig
   const recordOptions = { encoding: 'binary' as const, keyEncoder: utf8KeyEncoder };
   const records = env.openDB<Buffer, string>({ name: RECORDS_DB, ...recordOptions });
   const tombstones = env.openDB<Buffer, string>({ name: TOMBSTONES_DB, ...recordOptions });
+  // Keys are seqs: lmdb-js's default key encoding orders numbers numerically.
+  const changes = env.openDB<Buffer, number>({ name: CHANGES_DB, encoding: 'binary' });
   const hasData = entryCount(records) + entryCount(tombstones) > 0;
   const owner = newOwner();
   const actor = env.transactionSync(() => {
@@ -238,6 +244,7 @@ function claim(env: RootDatabase, dir: string, file: string): Omit<DataDir, 'tig
     meta,
     records,
     tombstones,
+    changes,
     owner,
     actor,
     checkpoint: meta.get('clock'),
@@ -266,7 +273,7 @@ export function bytesInUse(data: DataDir): number {
 }
 
 /** Number of entries in `db` (LMDB keeps the count; no scan). */
-export function entryCount(db: Database<Buffer, string>): number {
+export function entryCount(db: Database<Buffer, string> | Database<Buffer, number>): number {
   const stats = db.getStats() as { entryCount?: number };
   return stats.entryCount ?? 0;
 }

@@ -1,8 +1,12 @@
 // Public API of @pluresdb-ipc/store: a CRDT document store on LMDB (spec/crdt.md).
 
+export type { CatchUp } from './change-catch-up.ts';
 export type { PrivateKind } from './data-dir-permissions.ts';
 export { HybridClock, hlcCounter, hlcMs, MAX_HLC_COUNTER, MAX_HLC_MS, packHlc } from './hlc.ts';
 export {
+  DEFAULT_CHANGE_LOG_MAX_AGE_MS,
+  DEFAULT_CHANGE_LOG_MAX_BYTES,
+  DEFAULT_CHANGE_LOG_MAX_ENTRIES,
   DEFAULT_LIST_LIMIT,
   DEFAULT_MAX_CLOCK_DRIFT_MS,
   DEFAULT_MAX_VALUE_BYTES,

@@ -27,3 +27,12 @@ export const DEFAULT_MAX_CLOCK_DRIFT_MS = 60 * 60 * 1000;
 
 /** Version of the on-disk format this code writes; a directory with a higher one is refused. */
 export const FORMAT_VERSION = 1;
+
+/** Default most entries the change log keeps (spec/crdt.md#subscriptions); 0 = no limit. */
+export const DEFAULT_CHANGE_LOG_MAX_ENTRIES = 100_000;
+
+/** Default most bytes (pages) the change log takes; 0 = no limit. */
+export const DEFAULT_CHANGE_LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Default age after which a change log entry is pruned, in ms (7 days); 0 = no limit. */
+export const DEFAULT_CHANGE_LOG_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;

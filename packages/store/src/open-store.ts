@@ -1,6 +1,9 @@
 // openStore: validates options, opens and claims the data directory, and wires the parts.
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { ChangeFeed } from './change-feed.ts';
+import { ChangeLog } from './change-log.ts';
+import { resolveChangeLogLimits } from './change-log-options.ts';
+import { ChangeLogPruner } from './change-log-pruner.ts';
 import { parseCheckpoint } from './clock-checkpoint.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { closeDataDir, openDataDir } from './data-dir.ts';
@@ -42,6 +45,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const fixPermissions = options.fixPermissions ?? false;
   if (typeof fixPermissions !== 'boolean')
     throw invalidArgument('fixPermissions must be a boolean');
+  const logLimits = resolveChangeLogLimits(options.changeLog);
   const data = await openDataDir(
     options.path,
     durability,
@@ -58,17 +62,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         cause: error,
       });
     }
-    const clock = new HybridClock(options.wallClock ?? Date.now, checkpoint.hlc);
+    const wallClock = options.wallClock ?? Date.now;
+    const clock = new HybridClock(wallClock, checkpoint.hlc);
     const feed = new ChangeFeed(options.onListenerError ?? reportListenerError);
+    const log = new ChangeLog(data, wallClock, checkpoint.seq);
+    const pruner = new ChangeLogPruner(log, logLimits, wallClock);
     // With fsync, a commit in place would hold the thread for the device's flush: always batch.
     const inPlace = durability === 'process';
-    const queue = new CommitQueue(data, feed, clock, checkpoint.seq, inPlace);
+    const queue = new CommitQueue(data, feed, log, pruner, clock, checkpoint.seq, inPlace);
     const actor = options.actor ?? data.actor;
     return new Store({
       data,
       clock,
       queue,
       feed,
+      log,
+      pruner,
       actor,
       durability,
       maxValueBytes,

@@ -8,7 +8,10 @@ import { IpcError } from '@pluresdb-ipc/protocol';
 import type { Record as WireRecord } from '@pluresdb-ipc/protocol/messages';
 import { FramePool } from '@pluresdb-ipc/protocol/transport';
 import { asBuffer } from './as-buffer.ts';
+import { type CatchUp, startCatchUp } from './change-catch-up.ts';
 import type { ChangeFeed } from './change-feed.ts';
+import type { ChangeLog } from './change-log.ts';
+import type { ChangeLogPruner } from './change-log-pruner.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import { countRange } from './count-range.ts';
 import { bytesInUse, closeDataDir, type DataDir, entryCount } from './data-dir.ts';
@@ -58,6 +61,8 @@ export interface StoreParts {
   readonly clock: HybridClock;
   readonly queue: CommitQueue;
   readonly feed: ChangeFeed;
+  readonly log: ChangeLog;
+  readonly pruner: ChangeLogPruner;
   readonly actor: string;
   readonly durability: Durability;
   readonly maxValueBytes: number;
@@ -65,6 +70,8 @@ export interface StoreParts {
 }
 
 const nothing: WriteResult = { hlc: 0n, count: 0 };
+/** Log entries a `subscribe({ since })` reads per event-loop turn while it catches up. */
+const CATCH_UP_CHUNK = 1000;
 
 /** An open CRDT document store. Create one with `openStore`. */
 export class Store {
@@ -280,13 +287,72 @@ export class Store {
     const prefix = options?.prefix ?? '';
     checkPrefix(prefix);
     if (typeof listener !== 'function') throw invalidArgument('listener must be a function');
-    return this.#parts.feed.subscribe(prefix, listener);
+    if (options.since === undefined) return this.#parts.feed.subscribe(prefix, listener);
+    const catchUp = this.subscribeFrom({ prefix, since: options.since }, listener);
+    const onEnd = options.onEnd;
+    // A chunk per event-loop turn: a long backlog never holds the thread.
+    const step = (): void => {
+      if (this.#closed) {
+        catchUp.stop();
+        return;
+      }
+      try {
+        if (!catchUp.pump(CATCH_UP_CHUNK)) setImmediate(step);
+      } catch (error) {
+        catchUp.stop();
+        onEnd?.(error);
+      }
+    };
+    setImmediate(step);
+    return () => catchUp.stop();
+  }
+
+  /**
+   * A subscription that resumes after `since` (spec/crdt.md#subscriptions), driven by its
+   * owner: each {@link CatchUp.pump} delivers the next logged changes to `listener`, and once
+   * it has read the log up to the latest committed seq, changes arrive live, as committed (no
+   * gap, no duplicate). A server paces the catch-up by its client's reading this way, holding
+   * nothing in memory. `since` `0n` starts from the oldest change the log holds. Throws
+   * `ResumeTooOld` (with `oldestSeq`) when the log no longer holds every change after `since`.
+   */
+  subscribeFrom(options: { prefix?: string; since: bigint }, listener: StoreListener): CatchUp {
+    this.#assertOpen();
+    const prefix = options?.prefix ?? '';
+    checkPrefix(prefix);
+    if (typeof listener !== 'function') throw invalidArgument('listener must be a function');
+    const since = options.since;
+    if (typeof since !== 'bigint' || since < 0n || since > BigInt(Number.MAX_SAFE_INTEGER))
+      throw invalidArgument('since must be a non-negative bigint seq');
+    const { log, feed, queue } = this.#parts;
+    log.checkSince(Number(since), queue.committedSeq);
+    return startCatchUp(log, feed, () => queue.committedSeq, prefix, Number(since), listener);
+  }
+
+  /**
+   * The seq of the latest committed change: a subscription started now receives the changes
+   * after it, and one resumed after it misses nothing.
+   */
+  get committedSeq(): bigint {
+    return BigInt(this.#parts.queue.committedSeq);
+  }
+
+  /**
+   * Runs one change log pruning step now (they run on their own after writes and on a timer)
+   * and resolves once it committed, with the number of entries it removed. For tests and tools.
+   */
+  async pruneChangeLog(): Promise<number> {
+    this.#assertOpen();
+    const pruner = this.#parts.pruner;
+    await pruner.settled();
+    const removed = pruner.step();
+    await pruner.settled();
+    return removed;
   }
 
   /** Counts and sizes; record counts cover committed writes. */
   stats(): StoreStats {
     this.#assertOpen();
-    const { data, queue, feed, clock } = this.#parts;
+    const { data, queue, feed, clock, log } = this.#parts;
     return {
       records: entryCount(data.records),
       tombstones: entryCount(data.tombstones),
@@ -294,6 +360,10 @@ export class Store {
       pendingWrites: queue.pendingWrites,
       subscribers: feed.size,
       seq: BigInt(queue.seq),
+      committedSeq: BigInt(queue.committedSeq),
+      logEntries: log.entries(),
+      logOldestSeq: BigInt(log.oldestSeq()),
+      logBytes: log.bytes(),
       hlc: clock.last,
       actor: this.actor,
       durability: this.durability,
@@ -321,6 +391,7 @@ export class Store {
     this.#closed = true;
     this.#closing ??= (async () => {
       await this.#parts.queue.drained();
+      await this.#parts.pruner.close();
       this.#parts.feed.clear();
       const queue = this.#parts.queue;
       // After a failed commit the queue's state may be ahead of the disk: keep the old checkpoint.

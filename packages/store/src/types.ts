@@ -56,6 +56,21 @@ export interface StoreOptions {
   readonly wallClock?: () => number;
   /** Called when a subscriber's listener throws; default logs with `console.error`. */
   readonly onListenerError?: (error: unknown, event: StoreEvent) => void;
+  /** Bounds of the change log that resumed subscriptions read (spec/crdt.md#subscriptions). */
+  readonly changeLog?: ChangeLogOptions;
+}
+
+/**
+ * Bounds of the change log (spec/crdt.md#subscriptions): the oldest entries are pruned, in
+ * small steps off the write path, while any bound is exceeded. 0 = no limit.
+ */
+export interface ChangeLogOptions {
+  /** Most entries kept; default 100,000. */
+  readonly maxEntries?: number;
+  /** Most bytes (LMDB pages) the log takes; default 64 MiB. */
+  readonly maxBytes?: number;
+  /** Entries older than this (ms since they were logged) are pruned; default 7 days. */
+  readonly maxAgeMs?: number;
 }
 
 /** A record with its CRDT metadata, as {@link Store.getRecord} returns it. */
@@ -134,6 +149,18 @@ export interface ListPage<T> {
 export interface SubscribeOptions {
   /** Only keys starting with this prefix; default every key. */
   readonly prefix?: string;
+  /**
+   * Resume after this seq: first every logged change after it (in order, from the change
+   * log, a chunk per event-loop turn), then live ones, with no gap and no duplicate. `0n`
+   * starts from the oldest change the log holds. Throws `ResumeTooOld` (a
+   * `ResumeTooOldError` with `oldestSeq`) when the log no longer holds every change after it.
+   */
+  readonly since?: bigint;
+  /**
+   * With `since`: called if the subscription ends on its own (its catch-up fell behind the
+   * log's pruning: `ResumeTooOld`).
+   */
+  readonly onEnd?: (error: unknown) => void;
 }
 
 /** A committed change, delivered to subscribers in commit order. */
@@ -176,6 +203,14 @@ export interface StoreStats {
   readonly subscribers: number;
   /** Sequence number of the latest write issued. */
   readonly seq: bigint;
+  /** Sequence number of the latest change committed (what a subscription starts after). */
+  readonly committedSeq: bigint;
+  /** Entries the change log holds. */
+  readonly logEntries: number;
+  /** The oldest seq the change log holds; `0n` when it is empty. */
+  readonly logOldestSeq: bigint;
+  /** Bytes (LMDB pages) the change log takes. */
+  readonly logBytes: number;
   /** The clock's latest HLC timestamp. */
   readonly hlc: bigint;
   /** This replica's actor id. */

@@ -1,10 +1,10 @@
 // The public API every runtime's client has (Node, Bun, Deno), with the values its calls take
 // and give: defined once here, implemented once by IpcClient over a runtime's Platform. The
 // conformance suite drives exactly this.
-import type { IpcError } from '../errors.ts';
 import type { HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
 import type { CallOptions } from './client-options.ts';
 import type { DocumentInput, JsonObject } from './json-values.ts';
+import type { SubscribeOptions } from './resumable-subscription.ts';
 import type { ChangeEvent, WatchOptions } from './watch-queue.ts';
 import type { WriteCondition, WriteOptions } from './write-conditions.ts';
 
@@ -56,6 +56,8 @@ export interface ListPageOf<T> {
 /** A live subscription. */
 export interface Subscription {
   readonly id: bigint;
+  /** The last seq delivered, or the one it started after (undefined from a version 1 server). */
+  readonly lastSeq: bigint | undefined;
   /** Stops it; events already read may still have been delivered. */
   unsubscribe(options?: CallOptions): Promise<void>;
 }
@@ -105,11 +107,14 @@ export interface PluresClient {
   stats(options?: CallOptions): Promise<StatsResult>;
   /** A round trip; resolves with the echoed payload. */
   ping(payload?: Uint8Array, options?: CallOptions): Promise<Uint8Array | undefined>;
-  /** Calls `listener` for every change under `prefix` from the moment this resolves. */
+  /**
+   * Calls `listener` for every change under `prefix` from the moment this resolves, or after
+   * `options.since`; resumes after a reconnect unless `options.resume` is false.
+   */
   subscribe(
     prefix: string,
     listener: (event: ChangeEvent) => void,
-    options?: CallOptions & { onEnd?: (error: IpcError) => void },
+    options?: SubscribeOptions,
   ): Promise<Subscription>;
   /** Changes under `prefix` as an async iterator. */
   watch(prefix?: string, options?: WatchOptions): AsyncIterableIterator<ChangeEvent>;

@@ -1,6 +1,7 @@
 // The client's operations (spec/messages.md#requests), each as a promise and, for the common
 // ones, a synchronous variant. Each runtime package's `connect` makes one over its Platform.
 import { IpcError } from '../errors.ts';
+import type { SubscribeResult } from '../gen/types.ts';
 import {
   BatchOpKind,
   ErrorCode,
@@ -10,6 +11,9 @@ import {
   type Record as WireRecord,
 } from '../gen/types.ts';
 import type { Platform } from '../transport/platform.ts';
+import { versionRefusal } from '../versions/request-versions.ts';
+import { now } from '../wire/clock.ts';
+import type { SubscriptionSink } from './answer-pump.ts';
 import type {
   BatchWrite,
   ListPageOf,
@@ -28,6 +32,11 @@ import {
   parseDocument,
 } from './json-values.ts';
 import type { AnswerHandling } from './pending-request.ts';
+import {
+  ResumableSubscription,
+  type SubscribeOptions,
+  type SubscriptionHost,
+} from './resumable-subscription.ts';
 import { type ChangeEvent, type WatchOptions, WatchQueue } from './watch-queue.ts';
 import { conditionFields, type WriteOptions } from './write-conditions.ts';
 
@@ -152,52 +161,89 @@ export class IpcClient extends ClientCore implements PluresClient {
 
   /**
    * Calls `listener` for every change committed to keys starting with `prefix`, from the moment
-   * this resolves. `onEnd` hears why it ended if the session is lost.
+   * this resolves (or, with `since`, after that seq: spec/crdt.md#subscriptions). After a
+   * reconnect it resumes from the last seq it delivered (unless `resume: false`); `onEnd`
+   * hears why it ended when it cannot (see {@link SubscribeOptions}).
    */
   async subscribe(
     prefix: string,
     listener: (event: ChangeEvent) => void,
-    options: CallOptions & { onEnd?: (error: IpcError) => void } = {},
+    options: SubscribeOptions = {},
   ): Promise<Subscription> {
-    const { onEnd, ...callOptions } = options;
-    const result = await this.callWith(
-      { type: 'Subscribe', value: { prefix } },
+    const { onEnd: _onEnd, since, resume: _resume, ...callOptions } = options;
+    const subscription = new ResumableSubscription(
+      this.subscriptionHost,
+      prefix,
+      listener,
+      changeEvent,
+      options,
+    );
+    return subscription.start(since, callOptions);
+  }
+
+  /** What {@link ResumableSubscription} asks of this client. */
+  private readonly subscriptionHost: SubscriptionHost = {
+    open: (prefix, since, sink, options) => this.openSubscription(prefix, since, sink, options),
+    close: (id, options) => this.closeSubscription(id, options),
+    reconnects: () =>
+      !this.closed && this.options.reconnect.enabled && this.options.whileDisconnected === 'wait',
+  };
+
+  private async openSubscription(
+    prefix: string,
+    since: bigint | undefined,
+    sink: SubscriptionSink,
+    options: CallOptions | undefined,
+  ): Promise<SubscribeResult & { protocolVersion: number }> {
+    if (since !== undefined) {
+      // A version 1 server would ignore `since` and subscribe live: refused before sending.
+      if (this.sessionTerms === undefined)
+        await this.waitForSession(now() + (options?.timeoutMs ?? this.options.timeoutMs));
+      const refusal = versionRefusal(
+        'Subscribe with since',
+        2,
+        this.sessionTerms?.protocolVersion ?? 1,
+      );
+      if (refusal) throw refusal;
+    }
+    let protocolVersion = 1;
+    const answer = await this.callWith(
+      {
+        type: 'Subscribe',
+        value: since === undefined ? { prefix } : { prefix, since, resume: true },
+      },
       'SubscribeResult',
-      callOptions,
+      options,
       {
         onAnswer: (answer) => {
-          this.addSubscription(answer.subscriptionId, {
-            event: (event) => listener(changeEvent(event)),
-            end: (error) => onEnd?.(error),
-          });
+          protocolVersion = this.sessionTerms?.protocolVersion ?? 1;
+          this.addSubscription(answer.subscriptionId, sink);
         },
         map: (answer) => answer,
       },
     );
-    const id = result.subscriptionId;
-    return {
-      id,
-      unsubscribe: async (unsubscribeOptions?: CallOptions) => {
-        this.removeSubscription(id);
-        if (!this.connected) return;
-        try {
-          await this.call(
-            { type: 'Unsubscribe', value: { subscriptionId: id } },
-            'WriteResult',
-            unsubscribeOptions,
-          );
-        } catch (error) {
-          // NotFound: the session that owned it is gone already, so it is over either way.
-          if (
-            !IpcError.is(error) ||
-            (error.code !== ErrorCode.NotFound &&
-              error.code !== ErrorCode.Unavailable &&
-              error.code !== ErrorCode.Closed)
-          )
-            throw error;
-        }
-      },
-    };
+    return { ...answer, protocolVersion };
+  }
+
+  private async closeSubscription(id: bigint, options: CallOptions | undefined): Promise<void> {
+    this.removeSubscription(id);
+    if (!this.connected) return;
+    try {
+      await this.call(
+        { type: 'Unsubscribe', value: { subscriptionId: id } },
+        'WriteResult',
+        options,
+      );
+    } catch (error) {
+      // NotFound: the session that owned it is gone already, so it is over either way.
+      if (
+        !IpcError.is(error) ||
+        (error.code !== ErrorCode.NotFound &&
+          error.code !== ErrorCode.Unavailable &&
+          error.code !== ErrorCode.Closed)
+      )
+        throw error;
+    }
   }
 
   /**
@@ -208,7 +254,12 @@ export class IpcClient extends ClientCore implements PluresClient {
    */
   watch(prefix = '', options: WatchOptions = {}): AsyncIterableIterator<ChangeEvent> {
     return new WatchQueue(
-      (listener, onEnd) => this.subscribe(prefix, listener, { onEnd }),
+      (listener, onEnd) =>
+        this.subscribe(prefix, listener, {
+          onEnd,
+          ...(options.since === undefined ? {} : { since: options.since }),
+          ...(options.resume === undefined ? {} : { resume: options.resume }),
+        }),
       options,
     );
   }

@@ -4,6 +4,7 @@
 import { IpcError } from '../errors.ts';
 import type { Response } from '../gen/types.ts';
 import { ErrorCode } from '../gen/types.ts';
+import { responseError } from '../resume-too-old.ts';
 import type { Platform } from '../transport/platform.ts';
 import { now } from '../wire/clock.ts';
 import { IdTable } from './id-table.ts';
@@ -48,10 +49,7 @@ export class PendingCalls {
     const call = this.take(Number(response.id));
     if (call === undefined) return; // timed out, aborted, or not ours: ignored (spec rule)
     if (response.code !== ErrorCode.Ok) {
-      call.settle(
-        undefined,
-        new IpcError(response.code, response.message ?? 'the server gave no reason'),
-      );
+      call.settle(undefined, responseError(response));
     } else if (response.body?.type !== call.expect) {
       call.settle(
         undefined,

@@ -3,6 +3,7 @@
 // `export * from '@pluresdb-ipc/protocol/client'`.
 export { IpcError } from '../errors.ts';
 export { ErrorCode } from '../gen/types.ts';
+export { oldestSeqOf, ResumeTooOldError } from '../resume-too-old.ts';
 export type {
   BatchWrite,
   ListPageOf,
@@ -18,4 +19,5 @@ export type { CallOptions, ConnectOptions, ReconnectOptions } from './client-opt
 // The class `connect` returns, as a type: users reach a client only through `connect`.
 export type { IpcClient } from './ipc-client.ts';
 export type { JsonObject, JsonValue } from './json-values.ts';
+export type { SubscribeOptions } from './resumable-subscription.ts';
 export type { ChangeEvent, WatchOptions } from './watch-queue.ts';

@@ -24,6 +24,10 @@ export interface WatchOptions {
   readonly signal?: AbortSignalLike;
   /** Most changes buffered unread before the watch fails with `Busy`; default 10,000. */
   readonly maxBuffered?: number;
+  /** Start after this seq (see `SubscribeOptions.since`); protocol version 2. */
+  readonly since?: bigint;
+  /** Resume after a reconnect from the last seq delivered; default true. */
+  readonly resume?: boolean;
 }
 
 type Subscribe = (

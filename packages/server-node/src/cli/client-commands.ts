@@ -17,8 +17,9 @@ export async function clientCommand(command: string, args: ParsedArgs): Promise<
     clientName: `pluresdb-ipc ${command}`,
     // Reads may use the slot kept for operators, so a full server can still be inspected.
     operator: operatorCommands.has(command),
-    // A one-shot command reports a missing server instead of waiting for one.
-    reconnect: { enabled: false },
+    // A one-shot command reports a missing server instead of waiting for one; a watch that
+    // resumes reconnects, to survive a server restart (spec/crdt.md#subscriptions).
+    reconnect: { enabled: command === 'watch' && values['no-resume'] !== true },
     ...(values.timeout === undefined
       ? {}
       : { timeoutMs: positiveInteger(values.timeout, '--timeout') }),
@@ -105,7 +106,7 @@ async function run(
     case 'list':
       return list(client, args);
     case 'watch':
-      return watch(client, key);
+      return watch(client, key, watchOptions(args));
     case 'stats':
       printJson(await client.stats());
       return ExitCode.Ok;
@@ -147,7 +148,20 @@ async function list(client: IpcClient, args: ParsedArgs): Promise<number> {
   return ExitCode.Ok;
 }
 
-async function watch(client: IpcClient, prefix: string): Promise<number> {
+/** `watch --since N` and `--no-resume` as watch options. */
+function watchOptions(args: ParsedArgs): { since?: bigint; resume: boolean } {
+  const { since } = args.values;
+  const resume = args.values['no-resume'] !== true;
+  if (since === undefined) return { resume };
+  if (!/^\d{1,19}$/.test(since)) throw new UsageError('--since must be a seq (a whole number)');
+  return { since: BigInt(since), resume };
+}
+
+async function watch(
+  client: IpcClient,
+  prefix: string,
+  resumption: { since?: bigint; resume: boolean },
+): Promise<number> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
@@ -155,7 +169,10 @@ async function watch(client: IpcClient, prefix: string): Promise<number> {
   // `watch | head`: the reader left; end the watch as an interrupt would.
   outputClosed.addEventListener('abort', stop, { once: true });
   try {
-    for await (const change of client.watch(prefix, { signal: controller.signal })) {
+    for await (const change of client.watch(prefix, {
+      signal: controller.signal,
+      ...resumption,
+    })) {
       writeOut(`${toJson(change)}\n`);
     }
   } finally {

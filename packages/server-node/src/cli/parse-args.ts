@@ -27,6 +27,11 @@ const options = {
   'if-hlc': { type: 'string' },
   clean: { type: 'boolean' },
   json: { type: 'boolean' },
+  since: { type: 'string' },
+  'change-log-entries': { type: 'string' },
+  'change-log-bytes': { type: 'string' },
+  'change-log-age-ms': { type: 'string' },
+  'no-resume': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -41,6 +46,14 @@ export function parseCommandLine(argv: readonly string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** A flag's value as a non-negative integer (0 meaning "no limit" for bounds). */
+export function nonNegativeInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 0)
+    throw new UsageError(`${flag} must be a non-negative integer`);
+  return value;
 }
 
 /** A flag's value as a positive integer. */

@@ -1,11 +1,11 @@
 // `pluresdb-ipc serve`: runs the server until SIGINT/SIGTERM, then stops it cleanly.
-import { surviveOrphanedCommitFailures } from '@pluresdb-ipc/store';
+import { type ChangeLogOptions, surviveOrphanedCommitFailures } from '@pluresdb-ipc/store';
 import { IpcServer } from '../ipc-server.ts';
 import type { ServeOptions } from '../server-options.ts';
 import { writeErr, writeOut } from './closed-output.ts';
 import { ExitCode, UsageError } from './output.ts';
 import { watchParent } from './parent-watch.ts';
-import { type ParsedArgs, positiveInteger } from './parse-args.ts';
+import { nonNegativeInteger, type ParsedArgs, positiveInteger } from './parse-args.ts';
 import { readSecretFile } from './secret-file.ts';
 
 /** Runs the server; resolves with the exit code once it has stopped. */
@@ -32,6 +32,7 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
       : { maxValueBytes: positiveInteger(values['max-value-bytes'], '--max-value-bytes') }),
     ...(durability === undefined ? {} : { durability }),
     ...(values.writemap === undefined ? {} : { writemap: values.writemap }),
+    ...changeLogFlags(values),
     ...(values['spin-micros'] === undefined
       ? {}
       : { spinMicros: positiveInteger(values['spin-micros'], '--spin-micros') }),
@@ -103,4 +104,23 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     // killed the process without a clean stop, leaving its segment behind.
     writeOut(`pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`);
   });
+}
+
+/** `--change-log-entries/-bytes/-age-ms` as the store's change log bounds (0 = no limit). */
+function changeLogFlags(values: ParsedArgs['values']): { changeLog?: ChangeLogOptions } {
+  const entries = values['change-log-entries'];
+  const bytes = values['change-log-bytes'];
+  const ageMs = values['change-log-age-ms'];
+  if (entries === undefined && bytes === undefined && ageMs === undefined) return {};
+  return {
+    changeLog: {
+      ...(entries === undefined
+        ? {}
+        : { maxEntries: nonNegativeInteger(entries, '--change-log-entries') }),
+      ...(bytes === undefined ? {} : { maxBytes: nonNegativeInteger(bytes, '--change-log-bytes') }),
+      ...(ageMs === undefined
+        ? {}
+        : { maxAgeMs: nonNegativeInteger(ageMs, '--change-log-age-ms') }),
+    },
+  };
 }

@@ -28,7 +28,8 @@ const commands: Record<string, CommandHelp> = {
     synopsis: `serve [--channel NAME] [--data DIR] [--max-clients N] [--ring-bytes N]
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
                      [--spin-micros N] [--max-outbound-bytes N] [--writemap]
-                     [--fix-permissions] [--parent-pid PID]`,
+                     [--fix-permissions] [--parent-pid PID] [--change-log-entries N]
+                     [--change-log-bytes N] [--change-log-age-ms N]`,
     brief: 'serve [--channel NAME] [--data DIR] [FLAGS]',
     summary: 'serve DIR on channel NAME until a signal',
     details: `Serves the store in DIR on channel NAME until SIGINT/SIGTERM, then answers or fails
@@ -55,6 +56,10 @@ what is in flight, flushes, removes its shared memory and exits 0. Prints one li
                         other users could read or write them, instead of refusing to start
   --parent-pid PID      stop cleanly, as on SIGTERM, once process PID is gone (checked every
                         250 ms): an app's server does not outlive the app, even killed
+  --change-log-entries N, --change-log-bytes N, --change-log-age-ms N
+                        bounds of the change log that resumed watches read (defaults
+                        100000, 67108864 (64 MiB), 604800000 (7 days); 0 = no limit):
+                        docs/operations.md, "Change log"
 
 DIR is created 0700 and its files 0600; a DIR or file other users can read or write is
 refused (PermissionDenied) unless --fix-permissions is given and it is this user's.
@@ -113,11 +118,15 @@ them deleted or none. Each leaves a tombstone and a delete event, as del does. P
 {hlc, count}. With no range at all it refuses, unless --all (every record) is given.`,
   },
   watch: {
-    synopsis: 'watch [PREFIX]',
+    synopsis: 'watch [PREFIX] [--since SEQ] [--no-resume]',
     summary: 'one JSON line per change, until interrupted',
     details: `Prints one JSON line per change to a key starting with PREFIX (every key when none),
-until interrupted (exit 0) or the server ends the watch (exit 1, after the changes
-already received).`,
+each with its seq, until interrupted (exit 0). --since SEQ first prints the changes
+after SEQ that the server's change log holds (0: all it holds). When the session is
+lost (a server restart, a watch cut for falling behind) it reconnects and resumes
+after the last seq printed, missing nothing; it ends (exit 1, after the changes
+already received) when it cannot: ResumeTooOld (the log no longer holds them: list
+again), or with --no-resume.`,
   },
   stats: {
     synopsis: 'stats',
