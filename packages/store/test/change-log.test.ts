@@ -73,6 +73,21 @@ describe('change log', () => {
     await store.close();
   });
 
+  it('logs each record of a range delete under its own seq, as published', async () => {
+    const store = await freshStore();
+    for (let i = 0; i < 5; i++) await store.put(`r/${i}`, { i });
+    const before = store.stats().committedSeq;
+    const live: StoreEvent[] = [];
+    store.subscribe({}, (event) => live.push(event));
+    expect((await store.deleteRange({ prefix: 'r/' })).count).toBe(5);
+    expect(live.map((event) => [event.kind, event.id])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => ['delete', `r/${i}`]),
+    );
+    expect(store.stats().committedSeq).toBe(live[4]?.seq);
+    expect((await replay(store, before)).map(seen)).toEqual(live.map(seen));
+    await store.close();
+  });
+
   it('survives a reopen: resuming after a seq seen before the restart misses nothing', async () => {
     const path = tempDir();
     const first = await openStore({ path });
