@@ -122,6 +122,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
           writemap: resolved.writemap,
           fixPermissions: resolved.fixPermissions,
           maxValueBytes: resolved.maxValueBytes,
+          tombstoneHorizonMs: resolved.tombstoneHorizonMs,
         }),
       resolved.dataDir,
       resolved.storeOpenTimeoutMs,

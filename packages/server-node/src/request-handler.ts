@@ -4,6 +4,7 @@
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { BatchOpKind, type Request, type ResponseBody } from '@pluresdb-ipc/protocol/messages';
 import type { BatchOp, Store, WriteResult } from '@pluresdb-ipc/store';
+import { backupAnswer, recordsAnswer } from './data-requests.ts';
 
 /** An answer now, or later for writes. */
 export type Answer = ResponseBody | Promise<ResponseBody>;
@@ -47,6 +48,7 @@ export function handleRequest(request: Request, context: RequestContext): Answer
     case 'GetRecord':
       return { type: 'RecordResult', value: { record: store.getRecordJson(body.value.key) } };
     case 'List': {
+      if (body.value.withRecords) return recordsAnswer(store, body.value);
       const { prefix, after, limit } = body.value;
       const page = store.listJson({
         ...(prefix === undefined ? {} : { prefix }),
@@ -88,14 +90,16 @@ export function handleRequest(request: Request, context: RequestContext): Answer
           requests: server.requests,
           uptimeMs: server.uptimeMs,
           serverVersion: server.version,
+          tombstonesPurged: BigInt(stats.tombstonesPurged),
         },
       };
     }
     case 'Ping':
       return { type: 'Pong', value: { payload: body.value.payload } };
+    case 'Backup':
+      return backupAnswer(store, body.value);
     case 'Count':
     case 'DeleteRange':
-    case 'Backup':
       // Placeholders while issue #23's parts land (schema first, then each feature).
       throw new IpcError(ErrorCode.InvalidArgument, `${body.type} is not served yet`);
     case 'Hello':

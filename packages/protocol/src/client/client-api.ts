@@ -2,9 +2,10 @@
 // and give: defined once here, implemented once by IpcClient over a runtime's Platform. The
 // conformance suite drives exactly this.
 import type { IpcError } from '../errors.ts';
-import type { HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
+import type { BackupResult, HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
 import type { CallOptions } from './client-options.ts';
 import type { DocumentInput, JsonObject } from './json-values.ts';
+import type { ExportQuery, ImportOptions, ImportSummary } from './record-transfer.ts';
 import type { ChangeEvent, WatchOptions } from './watch-queue.ts';
 
 /** What a write did: the HLC of its change (0n when nothing changed) and how many records changed. */
@@ -108,4 +109,15 @@ export interface PluresClient {
   batchSync(writes: readonly BatchWrite[], options?: CallOptions): WriteOutcome;
   statsSync(options?: CallOptions): StatsResult;
   pingSync(payload?: Uint8Array, options?: CallOptions): Uint8Array | undefined;
+
+  // Data out and in (spec/crdt.md#export-format, #backup); protocol version 2.
+  /** Every record under a prefix with its CRDT metadata (tombstones too), page by page. */
+  exportRecords(query?: ExportQuery, options?: CallOptions): AsyncGenerator<WireRecord>;
+  /** Merges records (import = merge), pipelined; resolves with the totals. */
+  importRecords(
+    records: AsyncIterable<WireRecord | Error> | Iterable<WireRecord | Error>,
+    options?: ImportOptions & CallOptions,
+  ): Promise<ImportSummary>;
+  /** Has the server back up its store into a new or empty directory. */
+  backup(path: string, options?: CallOptions): Promise<BackupResult>;
 }

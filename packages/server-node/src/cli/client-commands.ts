@@ -4,6 +4,7 @@ import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
 import type { ConnectOptions, JsonObject } from '@pluresdb-ipc/protocol';
 import { now } from '@pluresdb-ipc/protocol/transport';
 import { outputClosed, writeErr, writeOut } from './closed-output.ts';
+import { backupCommand, exportCommand, importCommand } from './data-commands.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
 import { readSecretFile } from './secret-file.ts';
@@ -46,6 +47,10 @@ const arity: Record<string, [number, number]> = {
   watch: [0, 1],
   stats: [0, 0],
   ping: [0, 0],
+  // Data out and in (data-commands.ts).
+  export: [0, 0],
+  import: [0, 0],
+  backup: [1, 1],
 };
 
 /** True for the client commands. */
@@ -108,6 +113,12 @@ async function run(
       printJson({ medianRoundTripMicros: Math.round((times[5] ?? 0) * 10) / 10 });
       return ExitCode.Ok;
     }
+    case 'export':
+      return exportCommand(client, args);
+    case 'import':
+      return importCommand(client, args);
+    case 'backup':
+      return backupCommand(client, key, args);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

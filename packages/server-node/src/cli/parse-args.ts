@@ -20,6 +20,8 @@ const options = {
   after: { type: 'string' },
   limit: { type: 'string' },
   all: { type: 'boolean' },
+  'max-in-flight': { type: 'string' },
+  'tombstone-horizon-ms': { type: 'string' },
   clean: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

@@ -46,6 +46,9 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     ...(values['fix-permissions'] === undefined
       ? {}
       : { fixPermissions: values['fix-permissions'] }),
+    ...(values['tombstone-horizon-ms'] === undefined
+      ? {}
+      : { tombstoneHorizonMs: nonNegativeInteger(values['tombstone-horizon-ms']) }),
     // Through writeErr: a closed stderr (`serve 2>&1 | head -1`) must not end the server.
     log: (line) => writeErr(`${line}\n`),
   };
@@ -103,4 +106,10 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     // killed the process without a clean stop, leaving its segment behind.
     writeOut(`pluresdb-ipc ready: channel "${channel}", data ${dataDir}, pid ${process.pid}\n`);
   });
+}
+
+// 0 is meaningful for the horizon (keep tombstones forever), unlike the other counts.
+function nonNegativeInteger(text: string): number {
+  if (text === '0') return 0;
+  return positiveInteger(text, '--tombstone-horizon-ms');
 }
