@@ -3,6 +3,9 @@
 // runtime's driver with both directions checked, and a driver answering in the wrong shape is
 // caught. (The conformance suite checks every line it exchanges too; this test makes sure each
 // operation is covered, whatever the scenarios happen to send.)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '@pluresdb-ipc/protocol';
 import { errorCodeName } from '@pluresdb-ipc/protocol/messages';
@@ -175,6 +178,14 @@ for (const runtime of selectedRuntimes()) {
       await ok('delete', { key: 'schema/b', ifHlc: '0' });
       await ok('count', { prefix: 'schema/', start: 'schema/a' });
       await ok('deleteRange', { prefix: 'schema/', start: 'schema/x', end: 'schema/y' });
+      const exported = await ok('exportRecords', { prefix: 'schema/', pageSize: 2 });
+      await ok('importRecords', { records: exported, maxInFlight: 2 });
+      const backupParent = mkdtempSync(join(tmpdir(), 'pdbi-schema-backup-'));
+      try {
+        await ok('backup', { path: join(backupParent, 'copy') });
+      } finally {
+        rmSync(backupParent, { recursive: true, force: true });
+      }
       await ok('stats', {});
       await ok('ping', { payload: base64Of('echo') });
       const digest = await ok('putGenerated', { key: 'schema/big', bytes: 4096, seed: 3 });

@@ -203,6 +203,49 @@ export const driverOps: { readonly [op in OpName]: Handler } = {
       }),
     );
   },
+  // Data out and in (protocol version 2).
+  exportRecords: async (session, command) => {
+    const prefix = optionalString(command, 'prefix');
+    const pageSize = optionalInteger(command, 'pageSize');
+    const includeDeleted = command.includeDeleted;
+    if (includeDeleted !== undefined && typeof includeDeleted !== 'boolean')
+      throw new CommandError('exportRecords: "includeDeleted" must be a boolean');
+    const query = {
+      ...(prefix === undefined ? {} : { prefix }),
+      ...(pageSize === undefined ? {} : { pageSize }),
+      ...(includeDeleted === undefined ? {} : { includeDeleted }),
+    };
+    return call(session, command, {
+      run: async (client, options) => {
+        const records = [];
+        for await (const record of client.exportRecords(query, options)) {
+          records.push(recordJson(record));
+        }
+        return records;
+      },
+    });
+  },
+  importRecords: async (session, command) => {
+    const records = arrayArg(command, 'records').map((record, index) =>
+      recordOf(record, `importRecords: records[${index}]`),
+    );
+    const maxInFlight = optionalInteger(command, 'maxInFlight');
+    const summary = await call(session, command, {
+      run: (client, options) =>
+        client.importRecords(records, {
+          ...options,
+          ...(maxInFlight === undefined ? {} : { maxInFlight }),
+        }),
+    });
+    return { ...summary };
+  },
+  backup: async (session, command) => {
+    const path = stringArg(command, 'path');
+    const result = await call(session, command, {
+      run: (client, options) => client.backup(path, options),
+    });
+    return { path: result.path ?? null, bytes: result.bytes.toString() };
+  },
 };
 
 /**
@@ -301,6 +344,16 @@ function recordArg(command: Command): WireRecord {
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError(`merge: "record" is not a record in its JSON form: ${String(error)}`);
+  }
+}
+
+/** One record of importRecords, in its JSON form. */
+function recordOf(json: unknown, where: string): WireRecord {
+  if (!isObject(json)) throw new CommandError(`${where} is not an object`);
+  try {
+    return recordFromJson(json as unknown as RecordJson);
+  } catch (error) {
+    throw new CommandError(`${where} is not a record in its JSON form: ${String(error)}`);
   }
 }
 

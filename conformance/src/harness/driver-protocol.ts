@@ -196,6 +196,30 @@ export interface DriverOps {
   count: { args: RangeArgs; value: number };
   /** Deletes a range's live records atomically (protocol version 2). */
   deleteRange: { args: RangeArgs; value: OutcomeJson };
+  // Data out and in (protocol version 2; spec/crdt.md#export-format, #backup).
+  /** Every record under `prefix` with its metadata, tombstones unless `includeDeleted` is false. */
+  exportRecords: {
+    args: { prefix?: string; includeDeleted?: boolean; pageSize?: number };
+    value: RecordJson[];
+  };
+  /** Merges each record (import = merge), pipelined; answers the totals. */
+  importRecords: { args: { records: RecordJson[]; maxInFlight?: number }; value: ImportJson };
+  /** Has the server back up its store into directory `path`. */
+  backup: { args: { path: string }; value: BackupJson };
+}
+
+/** What `importRecords` did. */
+export interface ImportJson {
+  readonly read: number;
+  readonly merged: number;
+  readonly unchanged: number;
+  readonly failed: number;
+}
+
+/** The wire's BackupResult; `bytes` a decimal string. */
+export interface BackupJson {
+  readonly path: string | null;
+  readonly bytes: string;
 }
 
 /** An operation's name. */

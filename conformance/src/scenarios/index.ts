@@ -2,6 +2,7 @@
 // the 64 MiB value last.
 import type { Scenario } from '../harness/scenario.ts';
 import { availabilityScenarios } from './availability.ts';
+import { dataTransferScenarios } from './data-transfer.ts';
 import { deadlineScenarios } from './deadlines.ts';
 import { driverScenarios } from './driver-interface.ts';
 import { errorScenarios } from './errors.ts';
@@ -27,6 +28,7 @@ export const scenarios: readonly Scenario[] = [
   ...pipeliningScenarios,
   ...subscriptionScenarios,
   ...resumeScenarios,
+  ...dataTransferScenarios,
   ...deadlineScenarios,
   ...availabilityScenarios,
   ...largeValueScenarios,

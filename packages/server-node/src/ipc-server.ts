@@ -125,6 +125,7 @@ export class IpcServer extends ServingLoop implements ServerCore {
           maxValueBytes: resolved.maxValueBytes,
           ...privacyOption(),
           ...(resolved.changeLog === undefined ? {} : { changeLog: resolved.changeLog }),
+          tombstoneHorizonMs: resolved.tombstoneHorizonMs,
         }),
       resolved.dataDir,
       resolved.storeOpenTimeoutMs,

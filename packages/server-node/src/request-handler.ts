@@ -18,6 +18,7 @@ import type {
   WriteOptions,
   WriteResult,
 } from '@pluresdb-ipc/store';
+import { backupAnswer, recordsAnswer } from './data-requests.ts';
 
 /** An answer now, or later for writes. */
 export type Answer = ResponseBody | Promise<ResponseBody>;
@@ -64,6 +65,7 @@ export function handleRequest(request: Request, context: RequestContext): Answer
     case 'GetRecord':
       return { type: 'RecordResult', value: { record: store.getRecordJson(body.value.key) } };
     case 'List': {
+      if (body.value.withRecords) return recordsAnswer(store, body.value);
       const { prefix, after, limit, start, end, reverse } = body.value;
       const page = store.listJson({ prefix, after, limit, start, end, reverse });
       return {
@@ -99,18 +101,18 @@ export function handleRequest(request: Request, context: RequestContext): Answer
           uptimeMs: server.uptimeMs,
           serverVersion: server.version,
           ...changeLogStats(stats),
+          tombstonesPurged: BigInt(stats.tombstonesPurged),
         },
       };
     }
     case 'Ping':
       return { type: 'Pong', value: { payload: body.value.payload } };
+    case 'Backup':
+      return backupAnswer(store, body.value);
     case 'Count':
       return { type: 'CountResult', value: { count: BigInt(store.count(rangeOf(body.value))) } };
     case 'DeleteRange':
       return written(store.deleteRange(rangeOf(body.value)));
-    case 'Backup':
-      // Placeholders while issue #23's parts land (schema first, then each feature).
-      throw new IpcError(ErrorCode.InvalidArgument, `${body.type} is not served yet`);
     case 'Hello':
       throw new IpcError(
         ErrorCode.InvalidArgument,

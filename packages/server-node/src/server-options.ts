@@ -8,7 +8,11 @@ import {
   MAX_CLIENTS,
   MAX_SEGMENT_BYTES,
 } from '@pluresdb-ipc/protocol/transport';
-import type { ChangeLogOptions, Durability } from '@pluresdb-ipc/store';
+import {
+  type ChangeLogOptions,
+  DEFAULT_TOMBSTONE_HORIZON_MS,
+  type Durability,
+} from '@pluresdb-ipc/store';
 import { channelDirectoryName } from './channel-directory.ts';
 import { channelLayout, OPERATOR_SLOTS } from './channel-layout.ts';
 import { DEFAULT_STORE_OPEN_TIMEOUT_MS } from './store-open-watchdog.ts';
@@ -61,6 +65,11 @@ export interface ServeOptions {
   readonly storeOpenTimeoutMs?: number;
   /** Where log lines go; default stderr. `undefined` values are never passed. */
   readonly log?: (line: string) => void;
+  /**
+   * Tombstones whose last change is older than this many ms are purged (spec/crdt.md#tombstone-gc);
+   * default 30 days; 0 keeps them forever.
+   */
+  readonly tombstoneHorizonMs?: number;
 }
 
 /** Options with every default filled in. */
@@ -81,6 +90,7 @@ export interface ResolvedServeOptions {
   readonly maxOutboundBytes: number;
   readonly storeOpenTimeoutMs: number;
   readonly log: (line: string) => void;
+  readonly tombstoneHorizonMs: number;
 }
 
 /**
@@ -125,6 +135,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     maxOutboundBytes: options.maxOutboundBytes ?? 192 * 1024 * 1024,
     storeOpenTimeoutMs: options.storeOpenTimeoutMs ?? DEFAULT_STORE_OPEN_TIMEOUT_MS,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    tombstoneHorizonMs: options.tombstoneHorizonMs ?? DEFAULT_TOMBSTONE_HORIZON_MS,
   };
 }
 

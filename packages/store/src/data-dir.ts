@@ -23,14 +23,16 @@ import type { Durability } from './types.ts';
 export const DATA_FILE = 'data.mdb';
 /** Name of LMDB's lock file (the reader table) inside the directory. */
 export const LOCK_FILE = 'data.mdb-lock';
-/** Named databases of the environment. */
-const META_DB = 'pluresdb-meta';
+/** Named database of the store's metadata (format, owner, actor, clock checkpoint). */
+export const META_DB = 'pluresdb-meta';
+// The other named databases of the environment.
 const RECORDS_DB = 'records';
 const TOMBSTONES_DB = 'tombstones';
 /** The change log (change-log.ts): entries by seq. */
 const CHANGES_DB = 'changes';
 const OUR_DBS = [META_DB, RECORDS_DB, TOMBSTONES_DB, CHANGES_DB];
-const MAX_DBS = 8;
+/** Most named databases an environment may have (LMDB's `maxDbs`). */
+export const MAX_DBS = 8;
 
 /** An open, claimed data directory. */
 export interface DataDir {

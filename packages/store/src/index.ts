@@ -23,5 +23,12 @@ export {
   surviveOrphanedCommitFailures,
 } from './orphaned-commit-failure.ts';
 export type { PathPrivacy } from './path-privacy.ts';
+export type { RecordPage, RecordPageOptions } from './record-pages.ts';
 export { type GetRecordOptions, Store, type WriteOptions } from './store.ts';
+export type { BackupInfo } from './store-backup.ts';
+export {
+  DEFAULT_TOMBSTONE_HORIZON_MS,
+  DEFAULT_TOMBSTONE_SWEEP_MS,
+  TOMBSTONE_SWEEP_CHUNK,
+} from './tombstone-gc.ts';
 export type * from './types.ts';

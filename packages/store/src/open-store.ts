@@ -12,6 +12,11 @@ import { checkActor } from './keys.ts';
 import { DEFAULT_MAX_CLOCK_DRIFT_MS, DEFAULT_MAX_VALUE_BYTES } from './limits.ts';
 import { Store } from './store.ts';
 import { invalidArgument } from './store-errors.ts';
+import {
+  DEFAULT_TOMBSTONE_HORIZON_MS,
+  DEFAULT_TOMBSTONE_SWEEP_MS,
+  TombstoneCollector,
+} from './tombstone-gc.ts';
 import type { Durability, StoreEvent, StoreOptions } from './types.ts';
 
 /**
@@ -42,6 +47,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (typeof writemap !== 'boolean') throw invalidArgument('writemap must be a boolean');
   if (writemap && durability !== 'process')
     throw invalidArgument("writemap applies to durability 'process' only");
+  const horizonMs = nonNegative(
+    options.tombstoneHorizonMs,
+    DEFAULT_TOMBSTONE_HORIZON_MS,
+    'tombstoneHorizonMs',
+  );
+  const sweepMs = nonNegative(
+    options.tombstoneSweepMs,
+    DEFAULT_TOMBSTONE_SWEEP_MS,
+    'tombstoneSweepMs',
+  );
   const fixPermissions = options.fixPermissions ?? false;
   if (typeof fixPermissions !== 'boolean')
     throw invalidArgument('fixPermissions must be a boolean');
@@ -71,6 +86,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const inPlace = durability === 'process';
     const queue = new CommitQueue(data, feed, log, pruner, clock, checkpoint.seq, inPlace);
     const actor = options.actor ?? data.actor;
+    const collector =
+      horizonMs === 0
+        ? undefined
+        : new TombstoneCollector({
+            data,
+            wallMs: () => clock.wallMs(),
+            horizonMs,
+            busy: () => queue.pendingWrites > 0,
+          });
     return new Store({
       data,
       clock,
@@ -82,6 +106,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       durability,
       maxValueBytes,
       maxClockDriftMs,
+      collector,
+      sweepMs,
     });
   } catch (error) {
     await closeDataDir(data);
@@ -93,6 +119,13 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0)
     throw invalidArgument(`${name} must be a positive integer`);
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw invalidArgument(`${name} must be a non-negative integer`);
   return value;
 }
 

@@ -23,8 +23,11 @@ import { rangeDeletion } from './range-delete.ts';
 import { dataJson, dataJsonView } from './record-codec.ts';
 import { toStoreRecord, toWireRecord } from './record-export.ts';
 import { type IncomingRecord, importRecord } from './record-import.ts';
+import { type RecordPage, type RecordPageOptions, recordPage } from './record-pages.ts';
+import { type BackupInfo, backupDataDir } from './store-backup.ts';
 import { closedError, invalidArgument } from './store-errors.ts';
 import { readUtf8 } from './text.ts';
+import type { TombstoneCollector } from './tombstone-gc.ts';
 import type {
   BatchOp,
   Durability,
@@ -67,6 +70,10 @@ export interface StoreParts {
   readonly durability: Durability;
   readonly maxValueBytes: number;
   readonly maxClockDriftMs: number;
+  /** Purges tombstones older than the horizon; undefined when GC is off. */
+  readonly collector: TombstoneCollector | undefined;
+  /** Pause between two sweep steps of the collector, in ms; 0 = no timer. */
+  readonly sweepMs: number;
 }
 
 const nothing: WriteResult = { hlc: 0n, count: 0 };
@@ -89,6 +96,10 @@ export class Store {
   /** Where listJson copies record data: shared slabs, not one ArrayBuffer each (~0.8 µs). */
   readonly #listCopies = new FramePool();
   #closing: Promise<void> | undefined;
+  // Backups being written: close waits for them (LMDB's copy thread reads the environment).
+  readonly #backups = new Set<Promise<unknown>>();
+  #sweep: ReturnType<typeof setInterval> | undefined;
+  #sweepFailed = false;
 
   /** @internal Use `openStore`. */
   constructor(parts: StoreParts) {
@@ -103,6 +114,11 @@ export class Store {
       maxValueBytes: parts.maxValueBytes,
       read: (id) => parts.queue.read(id),
     };
+    if (parts.collector !== undefined && parts.sweepMs > 0) {
+      this.#sweep = setInterval(() => this.#sweepStep(), parts.sweepMs);
+      // The sweep never keeps a process alive by itself.
+      this.#sweep.unref?.();
+    }
   }
 
   /** The live data of record `id`, or `undefined` when it does not exist or is deleted. */
@@ -368,7 +384,62 @@ export class Store {
       actor: this.actor,
       durability: this.durability,
       path: this.path,
+      tombstonesPurged: this.#parts.collector?.purged ?? 0,
     };
+  }
+
+  /**
+   * One page of records with their CRDT metadata (the wire's `Record`), in key order; with
+   * `includeDeleted`, tombstones too, in their place. What an export reads
+   * ([spec](../../../spec/crdt.md#export-format)).
+   */
+  listRecords(options: RecordPageOptions = {}): RecordPage {
+    this.#assertOpen();
+    return recordPage(this.#parts.data, options);
+  }
+
+  /**
+   * Writes a consistent, compacted copy of the store into directory `dir` (created 0700 when
+   * missing; an existing one must be empty) as `data.mdb` (0600), while writes go on
+   * ([spec](../../../spec/crdt.md#backup)). Open the copy with `openStore({ path: dir })`.
+   */
+  backup(dir: string): Promise<BackupInfo> {
+    try {
+      this.#assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const running = backupDataDir(this.#parts.data, dir);
+    this.#backups.add(running);
+    const forget = (): void => {
+      this.#backups.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  /**
+   * Runs one step of tombstone GC now ([spec](../../../spec/crdt.md#tombstone-gc)): looks at up
+   * to `chunk` tombstones (default 1,000) from where the last step stopped and purges those
+   * older than the horizon. Returns how many it purged (0 when GC is off or writes are in
+   * flight). The store also runs these steps on a timer (`tombstoneSweepMs`).
+   */
+  purgeTombstones(chunk?: number): number {
+    this.#assertOpen();
+    if (chunk !== undefined && (!Number.isSafeInteger(chunk) || chunk <= 0))
+      throw invalidArgument('chunk must be a positive integer');
+    return this.#parts.collector?.step(chunk) ?? 0;
+  }
+
+  #sweepStep(): void {
+    if (this.#closed) return;
+    try {
+      this.#parts.collector?.step();
+    } catch (error) {
+      // Tried again at the next step (a full disk may have room again); said once.
+      if (!this.#sweepFailed) console.error('tombstone GC step failed:', error);
+      this.#sweepFailed = true;
+    }
   }
 
   /**
@@ -389,7 +460,9 @@ export class Store {
   /** Waits for issued writes, ends subscriptions, releases the directory. Idempotent. */
   close(): Promise<void> {
     this.#closed = true;
+    if (this.#sweep !== undefined) clearInterval(this.#sweep);
     this.#closing ??= (async () => {
+      await Promise.allSettled(this.#backups);
       await this.#parts.queue.drained();
       await this.#parts.pruner.close();
       this.#parts.feed.clear();

@@ -54,6 +54,16 @@ export interface StoreOptions {
   readonly maxClockDriftMs?: number;
   /** Wall clock in ms since the epoch; default `Date.now` (tests inject skewed clocks). */
   readonly wallClock?: () => number;
+  /**
+   * Tombstones (deleted records) whose last change is older than this many ms are purged
+   * (spec/crdt.md#tombstone-gc); default 30 days; 0 keeps them forever.
+   */
+  readonly tombstoneHorizonMs?: number;
+  /**
+   * Pause between two steps of the tombstone sweep, in ms; each step looks at up to 1,000
+   * tombstones. Default 1000; 0 runs no timer (call `Store.purgeTombstones` yourself).
+   */
+  readonly tombstoneSweepMs?: number;
   /** Called when a subscriber's listener throws; default logs with `console.error`. */
   readonly onListenerError?: (error: unknown, event: StoreEvent) => void;
   /** Bounds of the change log that resumed subscriptions read (spec/crdt.md#subscriptions). */
@@ -219,4 +229,6 @@ export interface StoreStats {
   readonly durability: Durability;
   /** The data directory. */
   readonly path: string;
+  /** Tombstones purged since the store opened (older than the horizon). */
+  readonly tombstonesPurged: number;
 }

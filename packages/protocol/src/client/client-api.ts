@@ -1,9 +1,10 @@
 // The public API every runtime's client has (Node, Bun, Deno), with the values its calls take
 // and give: defined once here, implemented once by IpcClient over a runtime's Platform. The
 // conformance suite drives exactly this.
-import type { HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
+import type { BackupResult, HelloOk, StatsResult, Record as WireRecord } from '../gen/types.ts';
 import type { CallOptions } from './client-options.ts';
 import type { DocumentInput, JsonObject } from './json-values.ts';
+import type { ExportQuery, ImportOptions, ImportSummary } from './record-transfer.ts';
 import type { SubscribeOptions } from './resumable-subscription.ts';
 import type { ChangeEvent, WatchOptions } from './watch-queue.ts';
 import type { WriteCondition, WriteOptions } from './write-conditions.ts';
@@ -142,4 +143,14 @@ export interface PluresClient {
    * delete event each; `count` is how many were deleted.
    */
   deleteRange(range: RangeQuery, options?: CallOptions): Promise<WriteOutcome>;
+  // Data out and in (spec/crdt.md#export-format, #backup); protocol version 2.
+  /** Every record under a prefix with its CRDT metadata (tombstones too), page by page. */
+  exportRecords(query?: ExportQuery, options?: CallOptions): AsyncGenerator<WireRecord>;
+  /** Merges records (import = merge), pipelined; resolves with the totals. */
+  importRecords(
+    records: AsyncIterable<WireRecord | Error> | Iterable<WireRecord | Error>,
+    options?: ImportOptions & CallOptions,
+  ): Promise<ImportSummary>;
+  /** Has the server back up its store into a new or empty directory. */
+  backup(path: string, options?: CallOptions): Promise<BackupResult>;
 }

@@ -3,6 +3,7 @@
 import { IpcError } from '../errors.ts';
 import type { SubscribeResult } from '../gen/types.ts';
 import {
+  type BackupResult,
   BatchOpKind,
   ErrorCode,
   type Event,
@@ -32,6 +33,13 @@ import {
   parseDocument,
 } from './json-values.ts';
 import type { AnswerHandling } from './pending-request.ts';
+import {
+  type ExportQuery,
+  exportPages,
+  type ImportOptions,
+  type ImportSummary,
+  importAll,
+} from './record-transfer.ts';
 import {
   ResumableSubscription,
   type SubscribeOptions,
@@ -358,6 +366,56 @@ export class IpcClient extends ClientCore implements PluresClient {
       );
     }
     return this.call({ type: 'DeleteRange', value: rangeBody(range) }, 'WriteResult', options);
+  }
+
+  // ---- Data out and in (spec/crdt.md#export-format, #backup); protocol version 2.
+
+  /**
+   * Every record under `query.prefix` with its CRDT metadata, tombstones included unless
+   * `includeDeleted` is false, in key order, a page at a time: feed them to another store's
+   * {@link importRecords}. Needs protocol version 2 (`VersionMismatch` before anything is sent).
+   */
+  exportRecords(query: ExportQuery = {}, options?: CallOptions): AsyncGenerator<WireRecord> {
+    return exportPages((body) => {
+      const refusal = this.v2Refusal('exportRecords');
+      if (refusal !== undefined) return Promise.reject(refusal);
+      return this.call({ type: 'List', value: body }, 'ListResult', options);
+    }, query);
+  }
+
+  /**
+   * Merges every record of `records` (import = merge), pipelined with at most
+   * `options.maxInFlight` merges at once; resolves with how many were read, changed the store,
+   * changed nothing, or failed (a record the server refuses, an Error from the source: counted,
+   * reported to `onFailure`, and the import goes on). Rejects on any other failure.
+   */
+  importRecords(
+    records: AsyncIterable<WireRecord | Error> | Iterable<WireRecord | Error>,
+    options: ImportOptions & CallOptions = {},
+  ): Promise<ImportSummary> {
+    const { maxInFlight, onFailure, onProgress, ...callOptions } = options;
+    return importAll((record) => this.merge(record, callOptions), records, {
+      ...(maxInFlight === undefined ? {} : { maxInFlight }),
+      ...(onFailure === undefined ? {} : { onFailure }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+  }
+
+  /**
+   * Has the server write a consistent, compacted copy of its store into directory `path` (on
+   * the server's machine; new or empty), while it serves. Resolves with the file written and
+   * its size. Needs protocol version 2.
+   */
+  async backup(path: string, options?: CallOptions): Promise<BackupResult> {
+    const refusal = this.v2Refusal('backup');
+    if (refusal !== undefined) throw refusal;
+    return this.call({ type: 'Backup', value: { path } }, 'BackupResult', options);
+  }
+
+  // A v1 session cannot carry the request: refused before sending (spec/versioning.md).
+  private v2Refusal(what: string): IpcError | undefined {
+    const version = this.terms?.protocolVersion;
+    return version === undefined ? undefined : versionRefusal(what, 2, version);
   }
 }
 

@@ -19,5 +19,11 @@ export type { CallOptions, ConnectOptions, ReconnectOptions } from './client-opt
 // The class `connect` returns, as a type: users reach a client only through `connect`.
 export type { IpcClient } from './ipc-client.ts';
 export type { JsonObject, JsonValue } from './json-values.ts';
+export type {
+  ExportQuery,
+  ImportFailure,
+  ImportOptions,
+  ImportSummary,
+} from './record-transfer.ts';
 export type { SubscribeOptions } from './resumable-subscription.ts';
 export type { ChangeEvent, WatchOptions } from './watch-queue.ts';

@@ -4,6 +4,7 @@ import { connect, type IpcClient } from '@pluresdb-ipc/client-node';
 import type { ConnectOptions, JsonObject } from '@pluresdb-ipc/protocol';
 import { now } from '@pluresdb-ipc/protocol/transport';
 import { outputClosed, writeErr, writeOut } from './closed-output.ts';
+import { backupCommand, exportCommand, importCommand } from './data-commands.ts';
 import { ExitCode, printJson, toJson, UsageError } from './output.ts';
 import { type ParsedArgs, positiveInteger } from './parse-args.ts';
 import { deleteRangeArgs, rangeArgs, writeConditionArgs } from './range-args.ts';
@@ -50,6 +51,10 @@ const arity: Record<string, [number, number]> = {
   ping: [0, 0],
   count: [0, 1],
   'delete-range': [0, 1],
+  // Data out and in (data-commands.ts).
+  export: [0, 0],
+  import: [0, 0],
+  backup: [1, 1],
 };
 
 /** True for the client commands. */
@@ -123,6 +128,12 @@ async function run(
       printJson({ medianRoundTripMicros: Math.round((times[5] ?? 0) * 10) / 10 });
       return ExitCode.Ok;
     }
+    case 'export':
+      return exportCommand(client, args);
+    case 'import':
+      return importCommand(client, args);
+    case 'backup':
+      return backupCommand(client, key, args);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -25,6 +25,8 @@ const options = {
   reverse: { type: 'boolean' },
   'if-absent': { type: 'boolean' },
   'if-hlc': { type: 'string' },
+  'max-in-flight': { type: 'string' },
+  'tombstone-horizon-ms': { type: 'string' },
   clean: { type: 'boolean' },
   json: { type: 'boolean' },
   since: { type: 'string' },

@@ -47,6 +47,14 @@ export async function serveCommand(args: ParsedArgs): Promise<number> {
     ...(values['fix-permissions'] === undefined
       ? {}
       : { fixPermissions: values['fix-permissions'] }),
+    ...(values['tombstone-horizon-ms'] === undefined
+      ? {}
+      : {
+          tombstoneHorizonMs: nonNegativeInteger(
+            values['tombstone-horizon-ms'],
+            '--tombstone-horizon-ms',
+          ),
+        }),
     // Through writeErr: a closed stderr (`serve 2>&1 | head -1`) must not end the server.
     log: (line) => writeErr(`${line}\n`),
   };

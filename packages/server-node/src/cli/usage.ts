@@ -29,7 +29,8 @@ const commands: Record<string, CommandHelp> = {
                      [--max-value-bytes N] [--durability process|fsync] [--secret-file F]
                      [--spin-micros N] [--max-outbound-bytes N] [--writemap]
                      [--fix-permissions] [--parent-pid PID] [--change-log-entries N]
-                     [--change-log-bytes N] [--change-log-age-ms N]`,
+                     [--change-log-bytes N] [--change-log-age-ms N]
+                     [--tombstone-horizon-ms N]`,
     brief: 'serve [--channel NAME] [--data DIR] [FLAGS]',
     summary: 'serve DIR on channel NAME until a signal',
     details: `Serves the store in DIR on channel NAME until SIGINT/SIGTERM, then answers or fails
@@ -60,6 +61,8 @@ what is in flight, flushes, removes its shared memory and exits 0. Prints one li
                         bounds of the change log that resumed watches read (defaults
                         100000, 67108864 (64 MiB), 604800000 (7 days); 0 = no limit):
                         docs/operations.md, "Change log"
+  --tombstone-horizon-ms N  purge deleted records (tombstones) whose last change is older
+                        than N ms (default 2592000000, 30 days; 0 keeps them forever)
 
 DIR is created 0700 and its files 0600; a DIR or file other users can read or write is
 refused (PermissionDenied) unless --fix-permissions is given and it is this user's.
@@ -138,6 +141,35 @@ again), or with --no-resume.`,
     summary: 'round-trip time to the server',
     details: 'Prints the median round trip of ten pings, after ten to warm up.',
   },
+  export: {
+    synopsis: 'export [--prefix P]',
+    summary: 'every record with its metadata, NDJSON',
+    details: `Writes every record whose key starts with P (every key when none) to stdout, one JSON
+line each, in key order, with its CRDT metadata (HLCs, actors, clock, field registers);
+deleted records (tombstones) too, so deletes travel. The format is in spec/crdt.md,
+"Export format". A progress line shows on stderr when it is a terminal; a summary
+{"exported":N,"tombstones":T} goes to stderr at the end. Memory stays bounded: pages
+are fetched as stdout takes them.`,
+  },
+  import: {
+    synopsis: 'import [--max-in-flight N]',
+    summary: 'merge NDJSON records from stdin',
+    details: `Merges each line of stdin (the export format) into the store: import = merge, so
+importing twice, or into a store that has newer versions, changes nothing more. Up to N
+merges are in flight (default 64). A line that cannot be read or whose record is refused
+is reported on stderr with its line number and counted; the import goes on. Prints
+{"read","merged","unchanged","failed"} at the end; exit 1 when any line failed.`,
+  },
+  backup: {
+    synopsis: 'backup DIR',
+    summary: 'the server copies its store into DIR',
+    details: `Has the server write a consistent, compacted copy of its store into DIR (a path on
+the server's machine that does not exist or is an empty directory; created 0700, the
+file 0600) while it keeps serving; prints {path, bytes}. Restore: stop the server and
+serve DIR (--data DIR), or put DIR/data.mdb in place of the data directory's
+data.mdb (docs/operations.md, "Backup and restore"). Waits up to an hour unless
+--timeout says otherwise.`,
+  },
   doctor: {
     synopsis: 'doctor [--clean] [--channel NAME] [--json]',
     summary: "this user's segments; --clean drops stale",
@@ -161,6 +193,10 @@ const clientCommands = [
   'watch',
   'stats',
   'ping',
+  // Data out and in.
+  'export',
+  'import',
+  'backup',
 ];
 
 function line(name: string): string {
