@@ -200,6 +200,11 @@ export class CommitQueue {
     return promise;
   }
 
+  /** True while a range delete (or work queued behind one) waits: see {@link whenReady}. */
+  get gated(): boolean {
+    return this.#gated > 0;
+  }
+
   /**
    * Runs `issue` (which plans and issues writes) now, or, while a range delete waits for the
    * writes before it to commit, after that delete and whatever was queued before: a write

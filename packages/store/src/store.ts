@@ -513,13 +513,18 @@ export class Store {
     }
   }
 
-  // Through whenReady: a write made while a range delete waits is planned after it.
+  // A write made while a range delete waits is planned after it (whenReady); otherwise at
+  // once, without a closure: this is every put's path.
   #local(write: LocalWrite): Promise<WriteResult> {
-    return this.#parts.queue.whenReady(() => {
-      const change = planLocal(this.#plan, write);
-      if (change === undefined) return Promise.resolve(nothing);
-      return this.#parts.queue.issueOne(change);
-    });
+    const queue = this.#parts.queue;
+    if (queue.gated) return queue.whenReady(() => this.#issueLocal(write));
+    return this.#issueLocal(write);
+  }
+
+  #issueLocal(write: LocalWrite): Promise<WriteResult> {
+    const change = planLocal(this.#plan, write);
+    if (change === undefined) return Promise.resolve(nothing);
+    return this.#parts.queue.issueOne(change);
   }
 
   #merge(id: string, record: IncomingRecord): Promise<WriteResult> {
