@@ -11,6 +11,8 @@ import { entryLoggedMs } from './change-log-entry.ts';
 export const PRUNE_CHUNK = 1000;
 /** Appends after which a step is scheduled. */
 const PRUNE_EVERY = 512;
+/** How long after the last appends a step runs when they were fewer than PRUNE_EVERY. */
+const TRAILING_STEP_MS = 50;
 /** How often a step runs regardless of writes (the age bound), in ms. */
 const PRUNE_INTERVAL_MS = 60_000;
 
@@ -30,6 +32,8 @@ export class ChangeLogPruner {
   #appended = 0;
   #scheduled = false;
   #running: Promise<unknown> | undefined;
+  #again = false;
+  #trailing: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Entries removed since the store opened. */
   removed = 0;
@@ -48,7 +52,19 @@ export class ChangeLogPruner {
   /** Counts `count` appends; schedules a step every PRUNE_EVERY of them. */
   appended(count: number): void {
     this.#appended += count;
-    if (this.#appended < PRUNE_EVERY) return;
+    if (this.#appended < PRUNE_EVERY) {
+      // Fewer appends than a step's worth: a step still follows once writes pause, so an idle
+      // log ends within its bounds (one timer per TRAILING_STEP_MS at most).
+      if (this.#trailing === undefined && !this.#closed) {
+        this.#trailing = setTimeout(() => {
+          this.#trailing = undefined;
+          this.#appended = 0;
+          this.#schedule();
+        }, TRAILING_STEP_MS);
+        this.#trailing.unref?.();
+      }
+      return;
+    }
     this.#appended = 0;
     this.#schedule();
   }
@@ -58,7 +74,13 @@ export class ChangeLogPruner {
    * Returns how many it removed (they are committed when `settled()` resolves).
    */
   step(): number {
-    if (this.#closed || this.#running !== undefined) return 0;
+    if (this.#closed) return 0;
+    if (this.#running !== undefined) {
+      // Asked again while a step commits: run once it has, or the log would stay over its
+      // bounds until the next appends (or the timer) came.
+      this.#again = true;
+      return 0;
+    }
     const { maxEntries, maxBytes, maxAgeMs } = this.#limits;
     const count = this.#log.entries();
     if (count === 0) return 0;
@@ -94,8 +116,9 @@ export class ChangeLogPruner {
     this.#running = running;
     void running.then(() => {
       this.#running = undefined;
-      // A full chunk: more may be due.
-      if (seqs.length === PRUNE_CHUNK) this.#schedule();
+      // A full chunk: more may be due; or a step was asked for meanwhile.
+      if (seqs.length === PRUNE_CHUNK || this.#again) this.#schedule();
+      this.#again = false;
     });
     return seqs.length;
   }
@@ -109,6 +132,7 @@ export class ChangeLogPruner {
   close(): Promise<void> {
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#trailing !== undefined) clearTimeout(this.#trailing);
     return this.settled();
   }
 

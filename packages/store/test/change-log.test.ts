@@ -201,6 +201,16 @@ describe('change log', () => {
     await store.close();
   });
 
+  it('ends within its bounds once writes pause, even after fewer appends than a step', async () => {
+    const store = await openStore({ path: tempDir(), changeLog: { maxEntries: 10 } });
+    for (let i = 0; i < 100; i++) await store.put(`p/${i}`, { i });
+    for (let k = 0; k < 200 && store.stats().logEntries > 10; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(store.stats().logEntries).toBe(10);
+    await store.close();
+  });
+
   it('keeps its floor across a reopen', async () => {
     const path = tempDir();
     const first = await openStore({ path, changeLog: { maxEntries: 5 } });
