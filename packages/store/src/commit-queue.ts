@@ -125,6 +125,14 @@ export class CommitQueue {
     return this.#committed;
   }
 
+  /**
+   * True when maintenance that only removes (change log pruning) and may add up to `bytes`
+   * while doing so can commit now: the floor deletes keep near a full disk allows it.
+   */
+  admitsRemoval(bytes: number): boolean {
+    return this.#floor.admit(bytes, true, this.#pendingGrowth) === undefined;
+  }
+
   /** Writes issued and not yet acknowledged. */
   get pendingWrites(): number {
     return this.#inFlight;
