@@ -9,8 +9,8 @@
 // - a checkpoint of the sequence number and the clock (clock-checkpoint.ts), so both keep
 //   increasing across restarts without a metadata write per record;
 // - commits in place, synchronously, for the writes of a server's pass (commitTogether);
-// - the change log (change-log.ts): each change is logged under its seq in its own
-//   transaction, so a subscription can resume after a seq (spec/crdt.md#subscriptions).
+// - the change log (change-log.ts): each change is logged under its seq in the transaction
+//   that writes it, so a subscription can resume after a seq (spec/crdt.md#the-change-log).
 
 import type { IpcError } from '@pluresdb-ipc/protocol';
 import { BatchGroups } from './batch-groups.ts';
