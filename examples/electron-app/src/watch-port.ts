@@ -40,7 +40,12 @@ export function forwardWatch(
   port.start();
   const done = (async () => {
     try {
-      const changes = client.watch(text(prefix, 'prefix'), { signal: controller.signal });
+      // Not resumed after a lost session: this app does not restart a server that died, so
+      // the watch ends and the page lists again (the default, resuming, would wait for one).
+      const changes = client.watch(text(prefix, 'prefix'), {
+        signal: controller.signal,
+        resume: false,
+      });
       for await (const change of changes)
         port.postMessage({ type: 'change', change: plain(change) });
     } catch (error) {

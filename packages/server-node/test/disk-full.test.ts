@@ -192,7 +192,8 @@ async function fillAndFree(
     }
   }
   expect(refused).toBe(16);
-  expect(stored.length).toBeGreaterThan(1000);
+  // Each put also writes its change log entry (spec/crdt.md#the-change-log): half as many fit.
+  expect(stored.length).toBeGreaterThan(500);
   // Deleting is what a user tries first; it is answered, and the record is gone.
   const deleted = stored.splice(0, 8);
   for (const key of deleted) await client.delete(key);

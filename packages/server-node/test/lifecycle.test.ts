@@ -148,10 +148,11 @@ describe('server life cycle', () => {
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
     });
     await client.put('before', { n: 1 });
-    // A watch keeps a request-free client listening; it must end with Unavailable.
+    // A watch keeps a request-free client listening; it must end with Unavailable (not
+    // resumed: a resumed one waits for the next server, resume-watch.test.ts).
     const watchEnd = (async () => {
       try {
-        for await (const _ of client.watch('x/')) {
+        for await (const _ of client.watch('x/', { resume: false })) {
           // no events expected
         }
         return 'ended';

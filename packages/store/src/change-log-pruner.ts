@@ -37,6 +37,11 @@ export class ChangeLogPruner {
   #closed = false;
   /** Entries removed since the store opened. */
   removed = 0;
+  /**
+   * Whether a step that may add `bytes` to the data file may commit now (a commit that fails
+   * on a full disk damages lmdb-js's heap: spec/crdt.md#durability); set by the commit queue.
+   */
+  admits: (bytes: number) => boolean = () => true;
 
   constructor(log: ChangeLog, limits: ChangeLogLimits, wallClock: () => number) {
     this.#log = log;
@@ -108,6 +113,8 @@ export class ChangeLogPruner {
       return true;
     });
     if (seqs.length === 0) return 0;
+    // Removing copies the tree's path pages first: a page per 16 entries and the path, bounded.
+    if (!this.admits((seqs.length / 16 + 8) * 4096)) return 0;
     this.removed += seqs.length;
     const running = this.#log.remove(seqs).then(
       () => undefined,

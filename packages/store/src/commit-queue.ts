@@ -9,8 +9,8 @@
 // - a checkpoint of the sequence number and the clock (clock-checkpoint.ts), so both keep
 //   increasing across restarts without a metadata write per record;
 // - commits in place, synchronously, for the writes of a server's pass (commitTogether);
-// - the change log (change-log.ts): each change is logged under its seq in its own
-//   transaction, so a subscription can resume after a seq (spec/crdt.md#subscriptions).
+// - the change log (change-log.ts): each change is logged under its seq in the transaction
+//   that writes it, so a subscription can resume after a seq (spec/crdt.md#the-change-log).
 
 import type { IpcError } from '@pluresdb-ipc/protocol';
 import { BatchGroups } from './batch-groups.ts';
@@ -127,6 +127,14 @@ export class CommitQueue {
    */
   get committedSeq(): number {
     return this.#committed;
+  }
+
+  /**
+   * True when maintenance that only removes (change log pruning) and may add up to `bytes`
+   * while doing so can commit now: the floor deletes keep near a full disk allows it.
+   */
+  admitsRemoval(bytes: number): boolean {
+    return this.#floor.admit(bytes, true, this.#pendingGrowth) === undefined;
   }
 
   /** Writes issued and not yet acknowledged. */

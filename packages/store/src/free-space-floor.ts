@@ -97,9 +97,15 @@ export function growthBound(
   pageSize: number,
 ): number {
   let bytes = 0;
-  for (const change of changes) bytes += change.bytes.length + PAGES_PER_CHANGE * pageSize;
+  // Each change is written twice: the record, and its change log entry (the record's bytes
+  // again, its key and a header: change-log-entry.ts) with the log tree's path.
+  for (const change of changes)
+    bytes += 2 * change.bytes.length + LOG_ENTRY_OVERHEAD + PAGES_PER_CHANGE * pageSize;
   return bytes;
 }
+
+/** Bytes of a change log entry besides the record's bytes: header, key (at most 1 KiB), actor. */
+export const LOG_ENTRY_OVERHEAD = 24 + 1024 + 255;
 
 /** True when every change deletes (a floor admits those near a full disk: see `admit`). */
 export function onlyDeletes(changes: readonly { readonly live: boolean }[]): boolean {

@@ -85,6 +85,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // With fsync, a commit in place would hold the thread for the device's flush: always batch.
     const inPlace = durability === 'process';
     const queue = new CommitQueue(data, feed, log, pruner, clock, checkpoint.seq, inPlace);
+    pruner.admits = (bytes) => queue.admitsRemoval(bytes);
     const actor = options.actor ?? data.actor;
     const collector =
       horizonMs === 0

@@ -91,6 +91,19 @@ describe(`crash (kill -9), base seed ${baseSeed}`, () => {
         after = page.next;
       } while (after !== undefined);
       for (const [batch, count] of halves) expect(count, `seed ${seed}: ${batch}`).toBe(2);
+      // The change log is written in the same transactions as the records: the last entry of
+      // each key is the version stored, and every stored record has one (spec/crdt.md#the-change-log).
+      const logged = new Map<string, bigint>();
+      const catchUp = store.subscribeFrom({ since: 0n }, (event) =>
+        logged.set(event.id, event.hlc),
+      );
+      while (!catchUp.pump(10_000)) {}
+      catchUp.stop();
+      const stats = store.stats();
+      expect(logged.size, `seed ${seed}: keys in the log`).toBe(stats.records + stats.tombstones);
+      for (const [id, hlc] of logged) {
+        expect(store.getRecord(id, { includeDeleted: true })?.hlc, `seed ${seed}: ${id}`).toBe(hlc);
+      }
       await store.close();
     });
   }

@@ -9,6 +9,7 @@ import {
   FreeSpaceFloor,
   growthBound,
   KEEP_FREE_BYTES,
+  LOG_ENTRY_OVERHEAD,
   PAGES_PER_CHANGE,
 } from '../src/free-space-floor.ts';
 
@@ -84,8 +85,10 @@ describe('FreeSpaceFloor', () => {
     expect(floor.admit(10 * MiB, false, 0)).toBeUndefined();
   });
 
-  it('bounds a change by its bytes and a fixed number of pages', () => {
+  it('bounds a change by its bytes (twice: the record and its log entry) and a fixed number of pages', () => {
     const changes = [{ bytes: new Uint8Array(5000) }, { bytes: new Uint8Array(10) }];
-    expect(growthBound(changes, 4096)).toBe(5010 + 2 * PAGES_PER_CHANGE * 4096);
+    expect(growthBound(changes, 4096)).toBe(
+      2 * 5010 + 2 * LOG_ENTRY_OVERHEAD + 2 * PAGES_PER_CHANGE * 4096,
+    );
   });
 });

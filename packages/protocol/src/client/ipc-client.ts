@@ -195,6 +195,7 @@ export class IpcClient extends ClientCore implements PluresClient {
     close: (id, options) => this.closeSubscription(id, options),
     reconnects: () =>
       !this.closed && this.options.reconnect.enabled && this.options.whileDisconnected === 'wait',
+    pause: (ms) => new Promise((resolve) => this.platform.setTimer(resolve, ms)),
   };
 
   private async openSubscription(

@@ -45,7 +45,12 @@ export interface SubscriptionHost {
   close(id: bigint, options: CallOptions | undefined): Promise<void>;
   /** True while the client reconnects on its own and waits for a session. */
   reconnects(): boolean;
+  /** Resolves after `ms` (a timer that does not keep the process alive). */
+  pause(ms: number): Promise<void>;
 }
+
+/** Pause between two attempts to resume (a session that fails at once is not hammered). */
+const RETRY_PAUSE_MS = 50;
 
 /** A client subscription that resumes after a reconnect; see the file comment. */
 export class ResumableSubscription<E extends { readonly seq: bigint }> implements Subscription {
@@ -149,7 +154,10 @@ export class ResumableSubscription<E extends { readonly seq: bigint }> implement
         const again =
           (error.code === ErrorCode.Unavailable || error.code === ErrorCode.Timeout) &&
           this.#host.reconnects();
-        if (again) continue;
+        if (again) {
+          await this.#host.pause(RETRY_PAUSE_MS);
+          continue;
+        }
         // A server speaking version 1 cannot resume: end as without resuming.
         this.#end(error.code === ErrorCode.VersionMismatch ? lost : error);
         return;
