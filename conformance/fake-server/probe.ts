@@ -17,6 +17,21 @@ function codeName(code: number): string {
   return Object.entries(ErrorCode).find(([, value]) => value === code)?.[0] ?? `code ${code}`;
 }
 
+function probeGet(client: PluresClient): Promise<unknown> {
+  return client.get('probe');
+}
+
+/**
+ * Calls that need protocol version 2, made in the fake server's version 1 session: the client
+ * must refuse them with VersionMismatch before sending anything (spec/versioning.md).
+ */
+const versionOneCalls: Record<string, (client: PluresClient) => Promise<unknown>> = {
+  'v1-session-backup': (client) => client.backup('/nonexistent/backup'),
+  'v1-session-export': async (client) => {
+    for await (const _ of client.exportRecords()) break;
+  },
+};
+
 /** Runs the probe over the faults named on the command line (after the channel). */
 export async function runProbe(connect: ProbeConnect, args: readonly string[]): Promise<void> {
   const [channel = '', ...names] = args;
@@ -31,7 +46,7 @@ export async function runProbe(connect: ProbeConnect, args: readonly string[]): 
         reconnect: { enabled: false },
       });
       try {
-        await client.get('probe');
+        await (versionOneCalls[fault] ?? probeGet)(client);
       } catch (error) {
         code = IpcError.is(error) ? codeName(error.code) : `threw ${String(error)}`;
       } finally {

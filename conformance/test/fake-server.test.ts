@@ -13,6 +13,11 @@ import { conformanceDir } from '../src/paths.ts';
 
 /** Each fault, and the code the client's call must fail with. */
 const expected: Record<string, string> = {
+  // The fake server speaks protocol version 1: a call that needs version 2 is refused by the
+  // client before it sends anything. (First: `garbage-server-state` leaves the segment
+  // unusable for a while.)
+  'v1-session-backup': 'VersionMismatch',
+  'v1-session-export': 'VersionMismatch',
   'random-frame': 'Malformed',
   'write-counter-far-ahead': 'Malformed',
   'write-counter-behind': 'Malformed',

@@ -216,6 +216,25 @@ describe('export, import, backup', () => {
     expect(stats.tombstones).toBe(5n);
   });
 
+  it('exports records too big for one page by asking for smaller pages', async () => {
+    const dataDir = freshDataDir();
+    dirs.push(dataDir);
+    // Frames of at most 2 × 64 KiB + 1 MiB: a page of 30 records of 60 KB (each carried twice,
+    // as data and as its field's value) does not fit one.
+    const server = await startServer(freshChannel('big-pages'), dataDir, [
+      '--max-value-bytes',
+      '65536',
+    ]);
+    servers.push(server);
+    const client = await connect(server.channel);
+    clients.push(client);
+    for (let i = 0; i < 30; i++) await client.put(`big/${i}`, { pad: 'x'.repeat(60_000) });
+    const keys: string[] = [];
+    for await (const record of client.exportRecords({ pageSize: 30 })) keys.push(record.key);
+    expect(keys.length).toBe(30);
+    expect(new Set(keys).size).toBe(30);
+  });
+
   it('purges tombstones past --tombstone-horizon-ms and counts them in stats', async () => {
     const dataDir = freshDataDir();
     dirs.push(dataDir);
