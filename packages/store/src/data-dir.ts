@@ -230,7 +230,9 @@ function claim(env: RootDatabase, dir: string, file: string): Omit<DataDir, 'tig
         `${dir} is held by process ${holder.pid} (since ${holder.since})`,
       );
     }
-    if (format === undefined) meta.putSync('format', String(FORMAT_VERSION));
+    // New, or format 1 (before the change log): this build's format from now on.
+    if (format === undefined || Number(format) < FORMAT_VERSION)
+      meta.putSync('format', String(FORMAT_VERSION));
     meta.putSync('owner', JSON.stringify(owner));
     let id = meta.get('actor');
     if (id === undefined) {

@@ -25,8 +25,13 @@ export const MAX_LIST_LIMIT = 10_000;
 /** Default bound on how far ahead of the local wall clock a merged HLC may be, in ms. */
 export const DEFAULT_MAX_CLOCK_DRIFT_MS = 60 * 60 * 1000;
 
-/** Version of the on-disk format this code writes; a directory with a higher one is refused. */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the on-disk format this code writes; a directory with a higher one is refused.
+ * 2 added the change log's database: a format 1 store is upgraded in place on open (nothing to
+ * convert; its log starts empty), and builds of format 1 then refuse it with StoreVersion
+ * rather than take the new database for a foreign one (spec/crdt.md#storage-format).
+ */
+export const FORMAT_VERSION = 2;
 
 /** Default most entries the change log keeps (spec/crdt.md#subscriptions); 0 = no limit. */
 export const DEFAULT_CHANGE_LOG_MAX_ENTRIES = 100_000;

@@ -7,7 +7,7 @@ import process from 'node:process';
 import { ErrorCode } from '@pluresdb-ipc/protocol';
 import { open } from 'lmdb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/index.ts';
+import { FORMAT_VERSION, openStore } from '../src/index.ts';
 import { storeError } from '../src/store-errors.ts';
 import { exited, LineReader, startFixture } from './child.ts';
 import { expectIpcError, removeTempDirs, tempDir } from './helpers.ts';
@@ -74,12 +74,38 @@ describe('format version', () => {
     const env = open({ path: join(path, 'data.mdb') });
     await env
       .openDB<string, string>({ name: 'pluresdb-meta', encoding: 'string' })
-      .put('format', '2');
+      .put('format', String(FORMAT_VERSION + 1));
     await env.close();
     const before = hash(join(path, 'data.mdb'));
     await expectIpcError(() => openStore({ path }), ErrorCode.StoreVersion);
     await expectIpcError(() => openStore({ path, writemap: true }), ErrorCode.StoreVersion);
     expect(hash(join(path, 'data.mdb'))).toBe(before);
+  });
+});
+
+describe('format 1', () => {
+  it('is upgraded to 2 in place: its records kept, the change log starting empty', async () => {
+    // A format 1 store: written before the change log existed (spec/crdt.md#storage-format).
+    const path = await storeWithData();
+    const file = join(path, 'data.mdb');
+    const env = open({ path: file });
+    await env
+      .openDB<string, string>({ name: 'pluresdb-meta', encoding: 'string' })
+      .put('format', '1');
+    await env.openDB({ name: 'changes' }).drop();
+    await env.close();
+    const store = await openStore({ path });
+    const records = store.stats().records;
+    expect(records).toBeGreaterThan(0);
+    expect(store.stats().logEntries).toBe(0);
+    await store.put('after-upgrade', { ok: true });
+    expect(store.stats().logEntries).toBe(1);
+    await store.close();
+    const reread = open({ path: file, readOnly: true });
+    expect(
+      reread.openDB<string, string>({ name: 'pluresdb-meta', encoding: 'string' }).get('format'),
+    ).toBe('2');
+    await reread.close();
   });
 });
 
