@@ -71,12 +71,19 @@ export const resumeScenarios: readonly Scenario[] = [
           })),
         });
       }
+      // Pruning runs in steps off the write path: wait until the oldest seq held stops moving
+      // (the same in two answers a quiet interval apart), so the log holds its 10.
       let error: WireError = { code: 'none yet', message: '' };
+      let previous: string | undefined;
       await eventually(async () => {
         const answer = await driver.call('subscribe', { client, prefix, since: '1' });
-        if (!answer.ok) error = answer.error;
-        return !answer.ok;
-      }, 'the log pruned past seq 1');
+        if (answer.ok) return false;
+        error = answer.error;
+        const settled = error.oldestSeq !== undefined && error.oldestSeq === previous;
+        previous = error.oldestSeq;
+        if (!settled) await sleep(QUIET_MS);
+        return settled;
+      }, 'the log pruned past seq 1, to its bound');
       expectCode(error, 'ResumeTooOld', 'subscribe after a pruned seq');
       const oldest = BigInt(error.oldestSeq ?? '0');
       check(oldest > 1n, `oldestSeq must be the oldest seq held, got ${error.oldestSeq}`);

@@ -184,7 +184,6 @@ export class CommitQueue {
       this.#overlay.pin(change);
     }
     this.#seq += changes.length;
-    this.#pruner.appended(changes.length);
     this.#inFlight += changes.length;
     this.#pendingGrowth += growth;
     let resolve: (result: WriteResult) => void = noop;
@@ -445,6 +444,9 @@ export class CommitQueue {
       this.#pendingGrowth -= issued.growth;
       for (const change of issued.changes) this.#overlay.unpin(change.id);
       if (issued.state === 'committed') {
+        // Counted once committed: a pruning step reads the committed log, so one run before
+        // the commit would miss these entries and leave the log over its bounds.
+        this.#pruner.appended(issued.changes.length);
         this.#published(issued.changes, issued.firstSeq);
         issued.resolve(issued.result);
       } else if (issued.state === 'refused') {
