@@ -8,9 +8,9 @@
 // any file anyway, as root can on POSIX.
 import { IpcError } from '../errors.ts';
 import { ErrorCode } from '../gen/types.ts';
-import { type Kernel32Calls, readWideString, win32 } from './kernel32-calls.ts';
+import { type Kernel32Calls, win32 } from './kernel32-calls.ts';
 import { windowsError } from './windows-os-error.ts';
-import { sddlProblem } from './windows-security.ts';
+import { OWNER_AND_DACL, ownedDescriptorSddl, sddlProblem } from './windows-security.ts';
 
 /** What a checked path is (as the store names it). */
 export type StorePathKind = 'data directory' | 'store file';
@@ -93,28 +93,11 @@ export function pathSddl(calls: Kernel32Calls, path: string): string | undefined
   if (getNamedSecurityInfo === undefined) {
     throw new Error('this kernel32 binding cannot read file ACLs');
   }
-  const info = win32.OWNER_SECURITY_INFORMATION | win32.DACL_SECURITY_INFORMATION;
   const descriptor = new BigUint64Array(1);
-  const failed = getNamedSecurityInfo(path, win32.SE_FILE_OBJECT, info, descriptor);
+  const failed = getNamedSecurityInfo(path, win32.SE_FILE_OBJECT, OWNER_AND_DACL, descriptor);
   if (failed === win32.ERROR_FILE_NOT_FOUND || failed === ERROR_PATH_NOT_FOUND) return undefined;
   if (failed !== 0) throw windowsError('GetNamedSecurityInfoW', failed, path);
-  try {
-    const text = new BigUint64Array(1);
-    if (calls.convertSecurityDescriptorToString(descriptor[0] as bigint, info, text) === 0) {
-      throw windowsError(
-        'ConvertSecurityDescriptorToStringSecurityDescriptorW',
-        calls.getLastError(),
-        path,
-      );
-    }
-    try {
-      return readWideString(calls, text[0] as bigint);
-    } finally {
-      calls.localFree(text[0] as bigint);
-    }
-  } finally {
-    calls.localFree(descriptor[0] as bigint);
-  }
+  return ownedDescriptorSddl(calls, descriptor[0] as bigint, path);
 }
 
 /** winerror.h: a directory of the path does not exist. */

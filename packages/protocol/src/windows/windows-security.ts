@@ -108,13 +108,27 @@ export function privateAttributes(calls: Kernel32Calls, sid: string): Uint8Array
 
 /** The owner and DACL of a kernel object, as SDDL. */
 export function objectSddl(calls: Kernel32Calls, handle: bigint, name: string): string {
-  const info = win32.OWNER_SECURITY_INFORMATION | win32.DACL_SECURITY_INFORMATION;
   const descriptor = new BigUint64Array(1);
-  const failed = calls.getSecurityInfo(handle, win32.SE_KERNEL_OBJECT, info, descriptor);
+  const failed = calls.getSecurityInfo(handle, win32.SE_KERNEL_OBJECT, OWNER_AND_DACL, descriptor);
   if (failed !== 0) throw windowsError('GetSecurityInfo', failed, name);
+  return ownedDescriptorSddl(calls, descriptor[0] as bigint, name);
+}
+
+/** What the SDDL of a descriptor shows: its owner and DACL. */
+export const OWNER_AND_DACL = win32.OWNER_SECURITY_INFORMATION | win32.DACL_SECURITY_INFORMATION;
+
+/**
+ * The owner and DACL of a security descriptor the system allocated, as SDDL; frees the
+ * descriptor (LocalFree) whatever happens. `name` names the object in errors.
+ */
+export function ownedDescriptorSddl(
+  calls: Kernel32Calls,
+  descriptor: bigint,
+  name: string,
+): string {
   try {
     const text = new BigUint64Array(1);
-    if (calls.convertSecurityDescriptorToString(descriptor[0] as bigint, info, text) === 0) {
+    if (calls.convertSecurityDescriptorToString(descriptor, OWNER_AND_DACL, text) === 0) {
       throw windowsError(
         'ConvertSecurityDescriptorToStringSecurityDescriptorW',
         calls.getLastError(),
@@ -127,7 +141,7 @@ export function objectSddl(calls: Kernel32Calls, handle: bigint, name: string): 
       calls.localFree(text[0] as bigint);
     }
   } finally {
-    calls.localFree(descriptor[0] as bigint);
+    calls.localFree(descriptor);
   }
 }
 

@@ -27,7 +27,8 @@ export function wineOpen(realOpen: LmdbOpen, pathOrOptions: unknown, options?: u
   ) as { path?: string; readOnly?: boolean };
   const wine = { ...given, remapChunks: true };
   const file = given.path;
-  if (!given.readOnly && typeof file === 'string' && /\.mdb$/.test(file)) {
+  // data.mdb, and a backup's copy while it is still `data.mdb.partial` (store-backup.ts).
+  if (!given.readOnly && typeof file === 'string' && /\.mdb(\.partial)?$/.test(file)) {
     if (!existsSync(file) || statSync(file).size < PRESIZE_BYTES) {
       // With no writes, close() releases the environment before it returns.
       (realOpen(wine) as Closable).close();
