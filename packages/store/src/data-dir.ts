@@ -54,6 +54,8 @@ export interface DataDir {
   readonly checkpoint: string | undefined;
   /** What `fixPermissions` tightened, one line each (spec/crdt.md#permissions). */
   readonly tightened: readonly string[];
+  /** How paths are made private when not with POSIX modes (`openStore`'s `pathPrivacy`). */
+  readonly privacy?: PathPrivacy | undefined;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function openDataDir(
     const env = openEnvironment(file, dir, durability, writemap);
     try {
       makePrivate(unborn, privacy);
-      return { ...claim(env, dir, file), tightened };
+      return { ...claim(env, dir, file), tightened, privacy };
     } catch (error) {
       void env.close();
       throw storeError(error, dir, 'opening');

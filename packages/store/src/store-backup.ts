@@ -9,6 +9,7 @@ import { open } from 'lmdb';
 import { DATA_FILE, type DataDir, MAX_DBS, META_DB } from './data-dir.ts';
 import { PRIVATE_FILE_MODE } from './data-dir-permissions.ts';
 import { makeDirectories, PRIVATE_DIR_MODE } from './make-directories.ts';
+import type { PathPrivacy } from './path-privacy.ts';
 import { invalidArgument, pathError, storeError } from './store-errors.ts';
 
 /** What {@link Store.backup} wrote. */
@@ -35,7 +36,7 @@ export async function backupDataDir(data: DataDir, dir: string): Promise<BackupI
   }
   const target = resolve(dir);
   if (target === data.path) throw invalidArgument(`${target} is the store's own directory`);
-  prepareTarget(target);
+  prepareTarget(target, data.privacy);
   const partial = join(target, PARTIAL_FILE);
   const file = join(target, DATA_FILE);
   try {
@@ -44,6 +45,8 @@ export async function backupDataDir(data: DataDir, dir: string): Promise<BackupI
     if (process.platform !== 'win32') chmodSync(partial, PRIVATE_FILE_MODE);
     await releaseClaim(partial);
     renameSync(partial, file);
+    // Windows: the copy gets the store's private ACL, as its own files do.
+    data.privacy?.make(file, 'store file');
   } catch (error) {
     rmSync(partial, { force: true });
     rmSync(`${partial}-lock`, { force: true });
@@ -54,9 +57,13 @@ export async function backupDataDir(data: DataDir, dir: string): Promise<BackupI
 
 // A missing directory is created (with its parents) owner-only; an existing one must be an
 // empty directory, and is made owner-only as a created one would be.
-function prepareTarget(target: string): void {
+function prepareTarget(target: string, privacy: PathPrivacy | undefined): void {
   const created = makeDirectories(target);
-  if (created.length > 0) return;
+  if (created.length > 0) {
+    // Another system's form of 0700 (Windows ACLs) for every directory made.
+    for (const path of created) privacy?.make(path, 'data directory');
+    return;
+  }
   let entries: string[];
   try {
     entries = readdirSync(target);
@@ -67,6 +74,10 @@ function prepareTarget(target: string): void {
     throw invalidArgument(
       `${target} is not empty (${entries.length} entries): back up into a new or empty directory`,
     );
+  }
+  if (privacy !== undefined) {
+    privacy.make(target, 'data directory');
+    return;
   }
   if (process.platform === 'win32') return;
   try {

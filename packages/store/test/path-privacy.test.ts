@@ -2,8 +2,8 @@
 // ACLs: spec/transport.md#windows-data-directory): given `pathPrivacy`, the store makes what it
 // creates private through it, checks the directory and its files through it at every open,
 // and refuses to open when it refuses. The Windows rules themselves run in the Windows lane.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ErrorCode, IpcError } from '@pluresdb-ipc/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type PathPrivacy, type PrivateKind } from '../src/index.ts';
@@ -55,6 +55,27 @@ describe('pathPrivacy', () => {
     await reopened.close();
     expect(again.made).toEqual([]);
     expect(again.checked).toHaveLength(3);
+  });
+
+  it('makes a backup private too: the directories it creates and the copy', async () => {
+    const { privacy, made } = recording();
+    const store = await openStore({ path: join(tempDir(), 'data'), pathPrivacy: privacy });
+    await store.put('k', { v: 1 });
+    const target = join(tempDir(), 'backups', 'today');
+    made.length = 0;
+    const info = await store.backup(target);
+    expect(made).toEqual([
+      [resolve(target, '..'), 'data directory'],
+      [target, 'data directory'],
+      [info.path, 'store file'],
+    ]);
+    // An existing directory that is not empty is refused before anything is changed.
+    const full = tempDir();
+    writeFileSync(join(full, 'other'), 'x');
+    made.length = 0;
+    await expectIpcError(() => store.backup(full), ErrorCode.InvalidArgument);
+    expect(made).toEqual([]);
+    await store.close();
   });
 
   it('refuses to open what it refuses, and reports what it tightened with fixPermissions', async () => {

@@ -1,14 +1,15 @@
 // The lane's check of the store's ACLs (spec/crdt.md#permissions, Windows): a server on a new
 // data directory makes it and its files private to the user; a directory others may read is
-// refused with PermissionDenied, then tightened by --fix-permissions. Wine derives file
-// descriptors from Unix modes (PLATFORMS.md), which is enough to see both sides.
+// refused with PermissionDenied, then tightened by --fix-permissions; a backup's directory
+// and copy are private as well. Wine derives file descriptors from Unix modes (PLATFORMS.md),
+// which is enough to see both sides.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeKernel32 } from '@pluresdb-ipc/client-node';
+import { connect, nodeKernel32 } from '@pluresdb-ipc/client-node';
 import { currentUserSid, pathSddl, windowsPathPrivacy } from '@pluresdb-ipc/protocol/transport';
 import { freshChannel } from '../../../../conformance/src/harness/server-control.ts';
 
@@ -48,9 +49,20 @@ export async function storePrivacy(): Promise<string> {
       throw new Error(`a shared directory (${before}) gave: ${refused.stderr}`);
     const fixed = await serve(['--data', shared, '--fix-permissions']);
     if (!fixed.ready) throw new Error(`--fix-permissions did not start: ${fixed.stderr}`);
+    // A backup's directory and copy are private too.
+    const backupDir = join(base, 'backups', 'today');
+    const client = await connect(fixed.channel, { timeoutMs: 60_000 });
+    let copy: string;
+    try {
+      copy = (await client.backup(backupDir)).path ?? '';
+    } finally {
+      await client.close();
+    }
     await stop(fixed.child);
     privacy.check(shared, 'data directory', false);
-    return `new directory ${pathSddl(calls, fresh)}; ${before} refused, then tightened to ${pathSddl(calls, shared)}`;
+    privacy.check(backupDir, 'data directory', false);
+    privacy.check(copy, 'store file', false);
+    return `new directory ${pathSddl(calls, fresh)}; ${before} refused, then tightened to ${pathSddl(calls, shared)}; backup copy ${pathSddl(calls, copy)}`;
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
@@ -59,12 +71,11 @@ export async function storePrivacy(): Promise<string> {
 /** Starts `serve` on a fresh channel; resolves once it is ready or has exited. */
 async function serve(
   args: readonly string[],
-): Promise<{ ready: boolean; stderr: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [cliScript, 'serve', '--channel', freshChannel('acl'), ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+): Promise<{ ready: boolean; stderr: string; child: ChildProcess; channel: string }> {
+  const channel = freshChannel('acl');
+  const child = spawn(process.execPath, [cliScript, 'serve', '--channel', channel, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -75,7 +86,7 @@ async function serve(
     });
     child.once('exit', () => resolve(false));
   });
-  return { ready, stderr, child };
+  return { ready, stderr, child, channel };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
