@@ -28,7 +28,7 @@ import type { CatchUp, StoreEvent } from '@pluresdb-ipc/store';
 import { handleRequest, type RequestContext } from './request-handler.ts';
 import type { ServerCore } from './server-core.ts';
 import { SessionOutput } from './session-output.ts';
-import { helloAnswer, operatorRefusal } from './session-terms.ts';
+import { helloAnswer, operatorRefusal, SERVER_PROTOCOL } from './session-terms.ts';
 
 /** Most frames one session handles per turn, so one busy client cannot starve the others. */
 const FRAMES_PER_TURN = 64;
@@ -267,15 +267,15 @@ export class ServerSession {
       }
     }
     // Rule 5 of spec/versioning.md: a request newer than the session's version is refused, and
-    // the session goes on (the frame itself is valid).
-    const tooNew = versionRefusal(
-      request.body.type,
-      requestVersion(request.body.type),
-      this.protocolVersion,
-    );
-    if (tooNew) {
-      this.sendError(request.id, tooNew);
-      return;
+    // the session goes on (the frame itself is valid). Only older sessions can send one, so a
+    // session of the newest version skips the lookup on every request.
+    if (this.protocolVersion < SERVER_PROTOCOL.max) {
+      const type = request.body.type;
+      const tooNew = versionRefusal(type, requestVersion(type), this.protocolVersion);
+      if (tooNew) {
+        this.sendError(request.id, tooNew);
+        return;
+      }
     }
     let answer: ResponseBody | Promise<ResponseBody>;
     try {
